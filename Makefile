@@ -1,0 +1,50 @@
+# Routine tasks. `make run` and `make test` work on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: run serve test lint format bench chromium clean
+
+run: $(VENV)/.installed
+	$(BIN)/esafety init --demo
+	$(BIN)/esafety serve
+
+serve: $(VENV)/.installed
+	$(BIN)/esafety serve
+
+test: $(VENV)/.installed-test chromium
+	$(BIN)/esafety validate
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check toolkit tests benchmarks
+	$(BIN)/ruff format --check toolkit tests benchmarks
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format toolkit tests benchmarks
+
+bench: $(VENV)/.installed-test chromium
+	$(BIN)/python benchmarks/page_load.py
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# The browser tests drive Debian's Chromium (a browser download does not work offline).
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,184 @@
+"""The `esafety` command: parse, call the library, and turn its errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from toolkit import settings
+from toolkit.apps import SCHOOL_KEY
+from toolkit.content import ContentError, json_schemas, load_catalogue
+from toolkit.roster import RosterError, import_roster
+from toolkit.store import Learner, NewLearner, Store, StoreError
+
+DEFAULT_SCHOOL = "barley-lane-primary"
+
+DEMO_ROSTER = [
+    ("Priya Shah", "priya.shah", "teacher"),
+    ("Tom Reed", "tom.reed", "support"),
+    ("Ana Costa", "ana.costa", "volunteer"),
+    ("Sam Okafor", "sam.okafor", "governor"),
+]
+
+
+class CommandError(Exception):
+    """A message for the person at the terminal, without a traceback."""
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    root = settings.content_root()
+    catalogue = load_catalogue(root, extra=[Path(p) for p in args.paths])
+    checked = [*args.paths] or [
+        f"{len(catalogue.profiles)} school profiles",
+        f"{len(catalogue.scenarios)} scenarios",
+    ]
+    print(f"OK: {', '.join(map(str, checked))} valid.")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for kind, schema in json_schemas().items():
+        path = out / f"{kind}.schema.json"
+        path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(settings.content_root())
+    store = Store(settings.database_url())
+    current = store.get_meta(SCHOOL_KEY)
+    school_id = args.school or current or DEFAULT_SCHOOL
+    profile = catalogue.profile(school_id)
+    if current and current == school_id and not (args.demo and store.learner_count() == 0):
+        print(
+            f"Already set up for {profile.name} ({store.learner_count()} people on the roster); nothing changed."
+        )
+        return 0
+    store.set_meta(SCHOOL_KEY, school_id)
+    print(f"Set up for {profile.name}. Data folder: {settings.home()}")
+    if args.demo:
+        domain = f"{school_id}.example"
+        people = [
+            NewLearner(name=name, email=f"{user}@{domain}", role=role, start_date=date.today())
+            for name, user, role in DEMO_ROSTER
+        ]
+        print("Demo roster added. Each access code is shown only this once:")
+        print_codes(store.add_learners(people))
+    return 0
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise CommandError(f"cannot read {path}: {err.strerror}") from None
+    store = Store(settings.database_url())
+    created = import_roster(store, data, source=str(path))
+    print(
+        f"Imported {len(created)} people. Each access code is shown only this once: hand them out now."
+    )
+    print_codes(created)
+    return 0
+
+
+def print_codes(created: list[tuple[Learner, str]]) -> None:
+    width = max(len(learner.email) for learner, _ in created)
+    for learner, code in created:
+        print(f"  {learner.email:<{width}}  {code}  ({learner.role})")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    home = settings.home()
+    store = Store(settings.database_url())
+    if store.get_meta(SCHOOL_KEY) is None:
+        raise CommandError(
+            "no school is set up here yet: run 'esafety init --demo' or 'esafety init --school ID'"
+        )
+    store.close()
+    notebook = settings.content_root() / "notebooks" / "staff.ipynb"
+    command = voila_command(notebook, args.host, args.port)
+    env = {**os.environ, settings.SETTINGS["home"].env: str(home)}
+    print(f"Serving the staff app on http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
+    os.execvpe(command[0], command, env)
+    return 0  # not reached
+
+
+def voila_command(notebook: Path, host: str, port: int) -> list[str]:
+    """Voila serving one notebook and no files, with idle kernels shut down."""
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        "--no-browser",
+        f"--Voila.ip={host}",
+        f"--port={port}",
+        "--VoilaConfiguration.file_allowlist=[]",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--MappingKernelManager.cull_idle_timeout=900",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=False",
+    ]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="esafety", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser(
+        "validate", help="Check the shipped content, or the files given, and report every problem."
+    )
+    p.add_argument("paths", nargs="*", help="Content files to check beside the shipped ones.")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="Write JSON Schemas of the content files, for editors.")
+    p.add_argument(
+        "--out", default=str(settings.PROJECT_ROOT / "schemas"), help="Folder to write them to."
+    )
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("init", help="Set up the school in the data folder.")
+    p.add_argument(
+        "--school", help=f"School profile id (default: {DEFAULT_SCHOOL}, or the current one)."
+    )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="Also add a small demo roster and print its access codes.",
+    )
+    p.set_defaults(func=cmd_init)
+
+    roster = sub.add_parser("roster", help="Manage the staff roster.")
+    roster_sub = roster.add_subparsers(dest="roster_command", required=True)
+    p = roster_sub.add_parser(
+        "import", help="Import a CSV of name,email,role,start_date; all rows or none."
+    )
+    p.add_argument("file", help="The roster CSV file.")
+    p.set_defaults(func=cmd_roster_import)
+
+    p = sub.add_parser("serve", help="Serve the staff app with Voila.")
+    p.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
+    p.add_argument("--port", type=int, default=8866, help="Port to listen on.")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ContentError, RosterError, StoreError, CommandError) as err:
+        print(f"esafety: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

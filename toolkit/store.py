@@ -1,0 +1,443 @@
+"""The progress store, the only module that speaks SQL: learners, attempts and every choice."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.exc import OperationalError
+
+BUSY_TIMEOUT_MS = 30_000
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(400), nullable=False),
+)
+
+learners = Table(
+    "learners",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("code_hash", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("scenario_id", String(80), nullable=False),
+    Column("content_version", String(64), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("completed_at", DateTime(timezone=True)),
+    Column("score", Integer),
+)
+
+choices = Table(
+    "choices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("attempt_id", ForeignKey("attempts.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("step_id", String(80), nullable=False),
+    Column("choice_index", Integer, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("chosen_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("attempt_id", "seq"),
+)
+
+
+# --- exceptions -------------------------------------------------------------------------
+
+
+class StoreError(Exception):
+    """Base of the store's own errors."""
+
+
+class UnknownLearner(StoreError):
+    pass
+
+
+class DuplicateLearner(StoreError):
+    def __init__(self, emails: list[str]):
+        self.emails = emails
+        super().__init__(f"already on the roster: {', '.join(emails)}")
+
+
+class SignInFailed(StoreError):
+    def __init__(self) -> None:
+        super().__init__("That email and access code do not match our records.")
+
+
+class UnknownAttempt(StoreError):
+    pass
+
+
+class AttemptClosed(StoreError):
+    pass
+
+
+class StoreUnavailable(StoreError):
+    pass
+
+
+# --- records --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewLearner:
+    name: str
+    email: str
+    role: str
+    start_date: date
+
+
+@dataclass(frozen=True)
+class Learner:
+    id: int
+    name: str
+    email: str
+    role: str
+    start_date: date
+
+
+@dataclass(frozen=True)
+class RecordedChoice:
+    seq: int
+    step_id: str
+    choice_index: int
+    outcome: str
+    chosen_at: datetime
+
+
+@dataclass(frozen=True)
+class ScenarioProgress:
+    scenario_id: str
+    status: str  # "not started" | "in progress" | "complete"
+    best_score: int | None
+    completed_at: datetime | None
+    content_version: str | None
+
+
+# --- access codes ---------------------------------------------------------------------
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud or typed safely
+
+
+def new_access_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def hash_code(code: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(_normalise_code(code).encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt$16384$8$1${salt.hex()}${digest.hex()}"
+
+
+def check_code(code: str, stored: str) -> bool:
+    _, n, r, p, salt, digest = stored.split("$")
+    candidate = hashlib.scrypt(
+        _normalise_code(code).encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p)
+    )
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+_DUMMY_HASH = hash_code("not-a-real-code")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- the store ------------------------------------------------------------------------
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not the driver, open transactions, so writes can BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection):
+        # A write takes the lock at BEGIN, so two writers queue instead of failing mid-way.
+        writes = conn.get_execution_options().get("writes", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+    return engine
+
+
+class Store:
+    """Domain operations on the progress store; open one per process."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        try:
+            metadata.create_all(self.engine)
+        except OperationalError as err:
+            raise StoreUnavailable(f"cannot open the progress store: {err.orig}") from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            conn.execution_options(writes=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    # school-wide settings
+
+    def get_meta(self, key: str) -> str | None:
+        with self._read() as conn:
+            return conn.scalar(select(meta.c.value).where(meta.c.key == key))
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write() as conn:
+            conn.execute(meta.delete().where(meta.c.key == key))
+            conn.execute(insert(meta).values(key=key, value=value))
+
+    # roster
+
+    def add_learners(self, people: Iterable[NewLearner]) -> list[tuple[Learner, str]]:
+        """Add everyone or no one; returns each learner with their access code (shown once)."""
+        people = list(people)
+        issued = [(person, new_access_code()) for person in people]
+        hashes = [hash_code(code) for _, code in issued]
+        with self._write() as conn:
+            emails = [p.email for p in people]
+            existing = conn.scalars(
+                select(learners.c.email).where(learners.c.email.in_(emails))
+            ).all()
+            if existing:
+                raise DuplicateLearner(sorted(existing))
+            created = []
+            for (person, code), code_hash in zip(issued, hashes, strict=True):
+                learner_id = conn.execute(
+                    insert(learners).values(
+                        email=person.email,
+                        name=person.name,
+                        role=person.role,
+                        start_date=person.start_date,
+                        code_hash=code_hash,
+                        created_at=now(),
+                    )
+                ).inserted_primary_key[0]
+                created.append(
+                    (
+                        Learner(
+                            learner_id, person.name, person.email, person.role, person.start_date
+                        ),
+                        code,
+                    )
+                )
+        return created
+
+    def learner_count(self) -> int:
+        with self._read() as conn:
+            return conn.scalar(select(func.count()).select_from(learners))
+
+    def learner(self, learner_id: int) -> Learner:
+        with self._read() as conn:
+            row = conn.execute(select(learners).where(learners.c.id == learner_id)).first()
+        if row is None:
+            raise UnknownLearner(f"no learner with id {learner_id}")
+        return _learner(row)
+
+    def sign_in(self, email: str, code: str) -> Learner:
+        with self._read() as conn:
+            row = conn.execute(
+                select(learners).where(learners.c.email == email.strip().lower())
+            ).first()
+        if row is None:
+            check_code(code, _DUMMY_HASH)  # the same work either way, so timing tells nothing
+            raise SignInFailed()
+        if not check_code(code, row.code_hash):
+            raise SignInFailed()
+        return _learner(row)
+
+    # attempts and choices
+
+    def start_attempt(self, learner_id: int, scenario_id: str, content_version: str) -> int:
+        with self._write() as conn:
+            if conn.scalar(select(learners.c.id).where(learners.c.id == learner_id)) is None:
+                raise UnknownLearner(f"no learner with id {learner_id}")
+            return conn.execute(
+                insert(attempts).values(
+                    learner_id=learner_id,
+                    scenario_id=scenario_id,
+                    content_version=content_version,
+                    started_at=now(),
+                )
+            ).inserted_primary_key[0]
+
+    def open_attempt(self, learner_id: int, scenario_id: str, content_version: str) -> int | None:
+        """The learner's unfinished attempt at this version of the scenario, if any."""
+        with self._read() as conn:
+            return conn.scalar(
+                select(attempts.c.id)
+                .where(
+                    attempts.c.learner_id == learner_id,
+                    attempts.c.scenario_id == scenario_id,
+                    attempts.c.content_version == content_version,
+                    attempts.c.completed_at.is_(None),
+                )
+                .order_by(attempts.c.id.desc())
+                .limit(1)
+            )
+
+    def record_choice(self, attempt_id: int, step_id: str, choice_index: int, outcome: str) -> int:
+        """Save one choice the moment it is made; returns its place in the path."""
+        with self._write() as conn:
+            self._open_for_writing(conn, attempt_id)
+            seq = 1 + conn.scalar(
+                select(func.coalesce(func.max(choices.c.seq), 0)).where(
+                    choices.c.attempt_id == attempt_id
+                )
+            )
+            conn.execute(
+                insert(choices).values(
+                    attempt_id=attempt_id,
+                    seq=seq,
+                    step_id=step_id,
+                    choice_index=choice_index,
+                    outcome=outcome,
+                    chosen_at=now(),
+                )
+            )
+            return seq
+
+    def complete_attempt(self, attempt_id: int, score: int) -> None:
+        with self._write() as conn:
+            self._open_for_writing(conn, attempt_id)
+            conn.execute(
+                update(attempts)
+                .where(attempts.c.id == attempt_id)
+                .values(completed_at=now(), score=score)
+            )
+
+    def _open_for_writing(self, conn: Connection, attempt_id: int) -> None:
+        row = conn.execute(
+            select(attempts.c.completed_at).where(attempts.c.id == attempt_id)
+        ).first()
+        if row is None:
+            raise UnknownAttempt(f"no attempt with id {attempt_id}")
+        if row.completed_at is not None:
+            raise AttemptClosed(f"attempt {attempt_id} is already complete")
+
+    def choices_for(self, attempt_id: int) -> list[RecordedChoice]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(choices).where(choices.c.attempt_id == attempt_id).order_by(choices.c.seq)
+            ).all()
+        return [
+            RecordedChoice(r.seq, r.step_id, r.choice_index, r.outcome, _utc(r.chosen_at))
+            for r in rows
+        ]
+
+    def progress_for(
+        self, learner_id: int, scenario_ids: Iterable[str]
+    ) -> dict[str, ScenarioProgress]:
+        """Where the learner stands on each scenario."""
+        scenario_ids = list(scenario_ids)
+        with self._read() as conn:
+            rows = conn.execute(
+                select(attempts)
+                .where(
+                    attempts.c.learner_id == learner_id, attempts.c.scenario_id.in_(scenario_ids)
+                )
+                .order_by(attempts.c.id)
+            ).all()
+        result = {}
+        for scenario_id in scenario_ids:
+            mine = [r for r in rows if r.scenario_id == scenario_id]
+            done = [r for r in mine if r.completed_at is not None]
+            if done:
+                latest = done[-1]
+                result[scenario_id] = ScenarioProgress(
+                    scenario_id,
+                    "complete",
+                    max(r.score for r in done),
+                    _utc(latest.completed_at),
+                    latest.content_version,
+                )
+            else:
+                status = "in progress" if mine else "not started"
+                result[scenario_id] = ScenarioProgress(scenario_id, status, None, None, None)
+        return result
+
+    def attempts_for(self, learner_id: int) -> list[dict]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(attempts).where(attempts.c.learner_id == learner_id).order_by(attempts.c.id)
+            ).all()
+        return [dict(r._mapping) for r in rows]
+
+
+def _learner(row) -> Learner:
+    return Learner(row.id, row.name, row.email, row.role, row.start_date)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """SQLite gives back naive datetimes; everything here is stored in UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value

@@ -1,0 +1,302 @@
+"""The staff app's widgets: they render engine state, call the engine and save to the store."""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import ipywidgets as w
+
+from toolkit.content import Catalogue, Module, Scenario, SchoolProfile
+from toolkit.engine import ScenarioRun, Taken
+from toolkit.store import Learner, SignInFailed, Store
+
+log = logging.getLogger(__name__)
+
+OUTCOME_TEXT = {"safe": "Safe choice", "risky": "Risky choice", "unsafe": "Unsafe choice"}
+
+CSS = """
+<style>
+.esafety { max-width: 60rem; margin: 0 auto; font-size: 1.1rem; line-height: 1.5; color: #1a1a1a; }
+.esafety h1 { font-size: 1.8rem; margin: 0.5rem 0; }
+.esafety h2 { font-size: 1.4rem; margin: 0.75rem 0 0.25rem; }
+.esafety .jupyter-button.esafety-action {
+  white-space: normal; height: auto; min-height: 2.75rem; padding: 0.5rem 1rem;
+  text-align: left; font-size: 1.05rem; line-height: 1.4; border: 2px solid #0b4f8a;
+  background: #ffffff; color: #0b4f8a; border-radius: 6px;
+}
+.esafety .jupyter-button.esafety-primary { background: #0b4f8a; color: #ffffff; }
+.esafety .jupyter-button:focus-visible, .esafety input:focus-visible {
+  outline: 3px solid #b35900; outline-offset: 2px;
+}
+.esafety .esafety-alert { border-left: 6px solid #a11d21; background: #fdecea; padding: 0.5rem 1rem; }
+.esafety .esafety-outcome-safe { border-left: 6px solid #1e6b30; background: #e8f5ea; padding: 0.5rem 1rem; }
+.esafety .esafety-outcome-risky { border-left: 6px solid #8a5300; background: #fff4e0; padding: 0.5rem 1rem; }
+.esafety .esafety-outcome-unsafe { border-left: 6px solid #a11d21; background: #fdecea; padding: 0.5rem 1rem; }
+.esafety blockquote { margin: 0.5rem 0; padding-left: 1rem; border-left: 3px solid #555; }
+.esafety .esafety-muted { color: #4a4a4a; }
+</style>
+"""
+
+
+def escape(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def paragraphs(text: str) -> str:
+    """Plain content text as escaped HTML paragraphs."""
+    parts = [p.strip() for p in text.strip().split("\n\n") if p.strip()]
+    return "".join(f"<p>{escape(' '.join(p.split()))}</p>" for p in parts)
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def action_button(label: str, primary: bool = False) -> w.Button:
+    button = w.Button(description=label, tooltip=label, layout=w.Layout(width="100%"))
+    button.add_class("esafety-action")
+    if primary:
+        button.add_class("esafety-primary")
+    return button
+
+
+class StaffApp:
+    """One page: sign in, my modules, play a scenario, summary; no re-sign-in between them."""
+
+    def __init__(
+        self,
+        store: Store,
+        catalogue: Catalogue,
+        school_id: str,
+        today: Callable[[], date] = date.today,
+    ):
+        self.store, self.catalogue, self.today = store, catalogue, today
+        self.profile: SchoolProfile = catalogue.profile(school_id)
+        self.learner: Learner | None = None
+        self.run: ScenarioRun | None = None
+        self.attempt_id: int | None = None
+        self.alert = w.HTML()
+        self.body = w.VBox()
+        self.root = w.VBox([w.HTML(CSS), self.alert, self.body])
+        self.root.add_class("esafety")
+        self.show_sign_in()
+
+    # --- plumbing ---------------------------------------------------------------------
+
+    def guarded(self, handler: Callable) -> Callable:
+        """Show a failure in the page (ipywidgets would swallow it) and log it."""
+
+        def run(*_event):
+            self.alert.value = ""
+            try:
+                handler()
+            except Exception:
+                log.exception("staff app: %r failed", handler)
+                self.show_alert(
+                    "Sorry, something went wrong and that did not work. Everything you chose "
+                    "before is saved. Please try again; if it keeps happening, tell "
+                    f"{self.profile.settings.dsl}."
+                )
+
+        return run
+
+    def show_alert(self, message: str) -> None:
+        self.alert.value = f'<div class="esafety-alert" role="alert">{escape(message)}</div>'
+
+    def on_click(self, button: w.Button, handler: Callable[[], None]) -> w.Button:
+        button.on_click(self.guarded(handler))
+        return button
+
+    # --- sign in ----------------------------------------------------------------------
+
+    def show_sign_in(self) -> None:
+        self.learner = None
+        self.email = w.Text(
+            description="Email", placeholder="you@school.example", layout=w.Layout(width="100%")
+        )
+        self.code = w.Password(description="Access code", layout=w.Layout(width="100%"))
+        self.email.style.description_width = "8rem"
+        self.code.style.description_width = "8rem"
+        self.sign_in_button = self.on_click(action_button("Sign in", primary=True), self.sign_in)
+        self.body.children = [
+            w.HTML(
+                f"<h1>{escape(self.profile.name)}: social media training</h1>"
+                "<p>Sign in with your school email and the access code you were given.</p>"
+            ),
+            self.email,
+            self.code,
+            self.sign_in_button,
+        ]
+
+    def sign_in(self) -> None:
+        email, code = self.email.value.strip(), self.code.value
+        if not email or not code:
+            self.show_alert("Please enter both your email and your access code.")
+            return
+        try:
+            self.learner = self.store.sign_in(email, code)
+        except SignInFailed as err:
+            self.code.value = ""
+            self.show_alert(
+                f"{err} Check them and try again, or ask {self.profile.settings.dsl} for a new code."
+            )
+            return
+        self.show_modules()
+
+    # --- my modules -------------------------------------------------------------------
+
+    def due_date(self, module: Module) -> date:
+        return self.learner.start_date + timedelta(days=module.due_days)
+
+    def show_modules(self) -> None:
+        self.run = self.attempt_id = None
+        modules = self.catalogue.modules_for(self.learner.role)
+        scenario_ids = [s.id for m in modules for s in self.catalogue.scenarios_in(m.id)]
+        progress = self.store.progress_for(self.learner.id, scenario_ids)
+        self.scenario_buttons: dict[str, w.Button] = {}
+        children: list[w.Widget] = [
+            w.HTML(
+                f"<h1>Your training, {escape(self.learner.name)}</h1>"
+                f"<p class='esafety-muted'>{escape(self.profile.name)}</p>"
+            )
+        ]
+        for module in modules:
+            scenarios = self.catalogue.scenarios_in(module.id)
+            statuses = [progress[s.id].status for s in scenarios]
+            children.append(w.HTML(self.module_heading(module, statuses)))
+            for scenario in scenarios:
+                status = progress[scenario.id].status
+                verb = {
+                    "not started": "Start",
+                    "in progress": "Continue",
+                    "complete": "Play again",
+                }[status]
+                title = scenario.for_school(self.profile).title
+                button = action_button(f"{verb}: {title} ({status})")
+                self.scenario_buttons[scenario.id] = self.on_click(
+                    button, functools.partial(self.play, scenario.id)
+                )
+                children.append(button)
+        sign_out = self.on_click(action_button("Sign out"), self.show_sign_in)
+        self.body.children = [*children, sign_out]
+
+    def module_heading(self, module: Module, statuses: list[str]) -> str:
+        due = self.due_date(module)
+        if all(s == "complete" for s in statuses):
+            status = "Complete"
+        elif due < self.today():
+            status = f"Overdue: it was due on {long_date(due)}"
+        else:
+            started = any(s != "not started" for s in statuses)
+            status = f"{'In progress' if started else 'Not started'}: due by {long_date(due)}"
+        return (
+            f"<h2>{escape(module.title)}</h2><p>{escape(module.summary)}</p>"
+            f"<p><strong>Status: {escape(status)}</strong>. "
+            f"About {module.minutes} minutes.</p>"
+        )
+
+    # --- play a scenario --------------------------------------------------------------
+
+    def play(self, scenario_id: str) -> None:
+        scenario = self.catalogue.scenarios[scenario_id].for_school(self.profile)
+        version = self.catalogue.version(scenario_id, self.profile.id)
+        self.attempt_id = self.store.open_attempt(self.learner.id, scenario_id, version)
+        if self.attempt_id is None:
+            self.attempt_id = self.store.start_attempt(self.learner.id, scenario_id, version)
+            self.run = ScenarioRun(scenario)
+        else:
+            moves = [(c.step_id, c.choice_index) for c in self.store.choices_for(self.attempt_id)]
+            self.run = ScenarioRun.replay(scenario, moves)
+        self.show_step()
+
+    def scenario_header(self) -> str:
+        decision = len(self.run.path) + (self.run.phase == "choosing")
+        return f"<h1>{escape(self.run.scenario.title)}</h1><p class='esafety-muted'>Decision {decision}</p>"
+
+    def show_step(self) -> None:
+        run = self.run
+        if run.phase == "feedback":
+            self.show_feedback(run.last)
+            return
+        if run.ended:
+            self.finish()
+            return
+        self.step_text = w.HTML(
+            self.scenario_header() + paragraphs(run.step.text) + "<h2>What do you do?</h2>"
+        )
+        self.choice_buttons = [
+            self.on_click(action_button(choice.label), functools.partial(self.choose, i))
+            for i, choice in enumerate(run.step.choices)
+        ]
+        self.body.children = [self.step_text, *self.choice_buttons, self.back_button()]
+
+    def choose(self, index: int) -> None:
+        run = self.run
+        choice = run.step.choices[index]
+        # Save first: a choice shown as made is a choice in the store.
+        self.store.record_choice(self.attempt_id, run.step_id, index, choice.outcome)
+        self.show_feedback(run.choose(index))
+
+    def show_feedback(self, taken: Taken) -> None:
+        choice = taken.choice
+        self.feedback = w.HTML(
+            self.scenario_header()
+            + f"<p>You chose: <strong>{escape(choice.label)}</strong></p>"
+            + f"<div class='esafety-outcome-{choice.outcome}' role='status'>"
+            + f"<h2>{OUTCOME_TEXT[choice.outcome]}</h2>{paragraphs(choice.feedback)}</div>"
+            + self.citations(choice.cites)
+        )
+        last = choice.next is None
+        self.continue_button = self.on_click(
+            action_button("Finish and see your summary" if last else "Continue", primary=True),
+            self.proceed,
+        )
+        self.body.children = [self.feedback, self.continue_button, self.back_button()]
+
+    def citations(self, cites: list[str]) -> str:
+        if not cites:
+            return ""
+        items = []
+        for citation in cites:
+            clause = self.profile.clause(citation.split("#", 1)[1])
+            items.append(
+                f"<blockquote>{escape(clause.text)}</blockquote>"
+                f"<p class='esafety-muted'>{escape(self.profile.policy.title)}, "
+                f"section “{escape(clause.section)}” (clause {escape(clause.id)})</p>"
+            )
+        return "<h2>What your school's policy says</h2>" + "".join(items)
+
+    def proceed(self) -> None:
+        self.run.proceed()
+        self.show_step()
+
+    def finish(self) -> None:
+        run = self.run
+        self.store.complete_attempt(self.attempt_id, run.score)
+        counts = {o: sum(t.choice.outcome == o for t in run.path) for o in OUTCOME_TEXT}
+        rows = "".join(
+            f"<li><strong>{OUTCOME_TEXT[t.choice.outcome]}:</strong> {escape(t.choice.label)}</li>"
+            for t in run.path
+        )
+        closing = paragraphs(run.closing_text) if run.closing_text else ""
+        self.summary = w.HTML(
+            f"<h1>{escape(run.scenario.title)}: summary</h1>{closing}"
+            f"<p>You made {len(run.path)} decisions: {counts['safe']} safe, {counts['risky']} risky "
+            f"and {counts['unsafe']} unsafe. Your score is <strong>{run.score}%</strong>.</p>"
+            f"<h2>The path you took</h2><ol>{rows}</ol>"
+        )
+        scenario_id = run.scenario.id
+        again = self.on_click(
+            action_button("Play this scenario again"), functools.partial(self.play, scenario_id)
+        )
+        self.run = self.attempt_id = None
+        self.body.children = [self.summary, self.back_button(primary=True), again]
+
+    def back_button(self, primary: bool = False) -> w.Button:
+        return self.on_click(
+            action_button("Back to my modules", primary=primary), self.show_modules
+        )
