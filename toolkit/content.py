@@ -158,7 +158,7 @@ class Scenario(Model):
             )
             for step_id, step in self.steps.items()
         }
-        return self.model_copy(
+        return self.model_copy(  # the prose keys here are mirrored by _raw_prose
             update={
                 "title": fn("/title", self.title),
                 "summary": fn("/summary", self.summary),
@@ -254,9 +254,13 @@ def read_yaml(text: str, file: str) -> Any:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ContentError(
-            [Problem(file, where, f"not valid YAML: {err.problem or err}", _YAML_HINT)]
-        ) from None
+        problem = str(err.problem or err)
+        hint = (
+            "a key may appear only once here: rename or remove one"
+            if "duplicate key" in problem
+            else _YAML_HINT
+        )
+        raise ContentError([Problem(file, where, f"not valid YAML: {problem}", hint)]) from None
 
 
 _YAML_HINT = "check the indentation and quote text that contains ': ' or starts with a symbol"
@@ -276,28 +280,30 @@ def kind_of(data: Any) -> str | None:
 
 def parse(data: Any, file: str = "<data>", kind: str | None = None) -> Model:
     """Build the typed model for one file's data; raise ContentError with every problem."""
-    kind = kind or kind_of(data)
-    if kind is None:
-        raise ContentError(
-            [
-                Problem(
-                    file,
-                    "",
-                    "cannot tell what this file is",
-                    "a scenario has 'steps', a school profile 'clauses', a module list 'modules'",
-                )
-            ]
-        )
-    model = KINDS[kind]
-    data = _upgrade(data, file)
-    try:
-        parsed = model.model_validate(data)
-    except ValidationError as err:
-        raise ContentError(_problems_from(err, model, file)) from None
-    problems = list(_check(parsed, file))
+    model, problems = inspect(data, file, kind)
     if problems:
         raise ContentError(problems)
-    return parsed
+    return model
+
+
+def inspect(data: Any, file: str, kind: str | None = None) -> tuple[Model | None, list[Problem]]:
+    """The typed model (None if it cannot be built) and every problem found in the file."""
+    kind = kind or kind_of(data)
+    if kind is None:
+        hint = "a scenario has 'steps', a school profile 'clauses', a module list 'modules'"
+        return None, [Problem(file, "", "cannot tell what this file is", hint)]
+    try:
+        data = _upgrade(data, file)
+    except ContentError as err:
+        return None, err.problems
+    model_class = KINDS[kind]
+    try:
+        model, problems = model_class.model_validate(data), []
+    except ValidationError as err:
+        model, problems = None, _problems_from(err, model_class, file)
+    # Checks between keys run on the raw data, so they are reported even beside type errors.
+    problems.extend(CHECKS[kind](data, file))
+    return model, problems
 
 
 def _upgrade(data: dict, file: str) -> dict:
@@ -374,109 +380,140 @@ def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
     return []
 
 
-def _check(parsed: Model, file: str) -> Iterator[Problem]:
-    if isinstance(parsed, SchoolProfile):
-        yield from _check_profile(parsed, file)
-    elif isinstance(parsed, ModuleList):
-        yield from _check_unique([m.id for m in parsed.modules], "/modules", "module", file)
-    elif isinstance(parsed, Scenario):
-        yield from _check_scenario(parsed, file)
+def _mapping(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
-def _check_unique(ids: list[str], path: str, what: str, file: str) -> Iterator[Problem]:
+def _items(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _check_unique(items: Any, path: str, what: str, file: str) -> Iterator[Problem]:
     seen: set[str] = set()
-    for i, item in enumerate(ids):
-        if item in seen:
+    for i, item in enumerate(_items(items)):
+        item_id = _mapping(item).get("id")
+        if not isinstance(item_id, str):
+            continue
+        if item_id in seen:
             yield Problem(
-                file, f"{path}/{i}/id", f"{what} id {item!r} is used twice", "ids must be unique"
+                file, f"{path}/{i}/id", f"{what} id {item_id!r} is used twice", "ids must be unique"
             )
-        seen.add(item)
+        seen.add(item_id)
 
 
-def _check_profile(profile: SchoolProfile, file: str) -> Iterator[Problem]:
-    yield from _check_unique([c.id for c in profile.clauses], "/clauses", "clause", file)
-    stem = Path(file).stem
-    if Path(file).suffix in (".yaml", ".yml") and stem != profile.id:
+def _check_profile(data: dict, file: str) -> Iterator[Problem]:
+    yield from _check_unique(data.get("clauses"), "/clauses", "clause", file)
+    school_id = data.get("id")
+    path = Path(file)
+    if isinstance(school_id, str) and path.suffix in (".yaml", ".yml") and path.stem != school_id:
         yield Problem(
             file,
             "/id",
-            f"id {profile.id!r} differs from the file name",
-            f"name the file {profile.id}.yaml",
+            f"id {school_id!r} differs from the file name",
+            f"name the file {school_id}.yaml",
         )
 
 
-def _check_scenario(scenario: Scenario, file: str) -> Iterator[Problem]:
-    steps = scenario.steps
-    if scenario.start not in steps:
-        yield Problem(file, "/start", f"no step called {scenario.start!r}", _known("steps", steps))
-        return
-    for step_id, step in steps.items():
-        for i, choice in enumerate(step.choices):
-            if choice.next is not None and choice.next not in steps:
+def _check_modules(data: dict, file: str) -> Iterator[Problem]:
+    yield from _check_unique(data.get("modules"), "/modules", "module", file)
+
+
+def _graph(data: dict) -> dict[str, list[str | None]]:
+    """Each step's list of next steps (None: the choice ends the scenario), from raw data."""
+    graph = {}
+    for step_id, step in _mapping(data.get("steps")).items():
+        nexts = [_mapping(c).get("next") for c in _items(_mapping(step).get("choices"))]
+        graph[str(step_id)] = [n if isinstance(n, str) else None for n in nexts]
+    return graph
+
+
+def _check_scenario(data: dict, file: str) -> Iterator[Problem]:
+    graph, start = _graph(data), data.get("start")
+    if isinstance(start, str) and graph and start not in graph:
+        yield Problem(file, "/start", f"no step called {start!r}", _known("steps", graph))
+    for step_id, nexts in graph.items():
+        for i, following in enumerate(nexts):
+            if following is not None and following not in graph:
                 yield Problem(
                     file,
                     f"/steps/{step_id}/choices/{i}/next",
-                    f"no step called {choice.next!r}",
-                    _known("steps", steps),
+                    f"no step called {following!r}",
+                    _known("steps", graph),
                 )
-    reachable = _reachable(scenario)
-    for step_id in steps:
-        if step_id not in reachable:
+    if start in graph:
+        reachable = _reachable(graph, start)
+        for step_id in graph:
+            if step_id not in reachable:
+                yield Problem(
+                    file,
+                    f"/steps/{step_id}",
+                    f"step {step_id!r} cannot be reached from the start",
+                    "point a choice's 'next' at it, or remove it",
+                )
+        for step_id in sorted(reachable - _can_end(graph)):
             yield Problem(
                 file,
                 f"/steps/{step_id}",
-                f"step {step_id!r} cannot be reached from the start",
-                "point a choice's 'next' at it, or remove it",
+                f"from step {step_id!r} the scenario can never end",
+                "give a choice no 'next', or lead to a step with no choices",
             )
-    ending = _can_end(scenario)
-    for step_id in sorted(reachable - ending):
+    for path, text in _raw_prose(data):
+        yield from _check_template(text, path, file)
+
+
+def _raw_prose(data: dict) -> Iterator[tuple[str, str]]:
+    """The scenario's prose with its key paths, from raw data (mirrors Scenario.map_prose)."""
+    for key in ("title", "summary"):
+        yield f"/{key}", data.get(key)
+    for step_id, step in _mapping(data.get("steps")).items():
+        yield f"/steps/{step_id}/text", _mapping(step).get("text")
+        for i, choice in enumerate(_items(_mapping(step).get("choices"))):
+            for key in ("label", "feedback"):
+                yield f"/steps/{step_id}/choices/{i}/{key}", _mapping(choice).get(key)
+
+
+def _check_template(text: Any, path: str, file: str) -> Iterator[Problem]:
+    if not isinstance(text, str):
+        return
+    try:
+        names = jinja2.meta.find_undeclared_variables(_TEMPLATES.parse(text))
+    except jinja2.TemplateSyntaxError as err:
         yield Problem(
-            file,
-            f"/steps/{step_id}",
-            f"from step {step_id!r} the scenario can never end",
-            "give a choice no 'next', or lead to a step with no choices",
+            file, path, f"template error: {err.message}", "write a setting as {{ setting_name }}"
         )
-    problems: list[Problem] = []
-
-    def check_names(path: str, text: str) -> str:
-        try:
-            names = jinja2.meta.find_undeclared_variables(_TEMPLATES.parse(text))
-        except jinja2.TemplateSyntaxError as err:
-            problems.append(
-                Problem(file, path, f"template error: {err.message}", "write {{ setting_name }}")
-            )
-            return text
-        for name in sorted(names - TEMPLATE_NAMES):
-            problems.append(
-                Problem(file, path, f"unknown setting {name!r}", _known("settings", TEMPLATE_NAMES))
-            )
-        return text
-
-    scenario.map_prose(check_names)
-    yield from problems
+        return
+    for name in sorted(names - TEMPLATE_NAMES):
+        yield Problem(file, path, f"unknown setting {name!r}", _known("settings", TEMPLATE_NAMES))
 
 
-def _reachable(scenario: Scenario) -> set[str]:
-    seen, todo = set(), [scenario.start]
+CHECKS: dict[str, Callable[[dict, str], Iterator[Problem]]] = {
+    "profile": _check_profile,
+    "modules": _check_modules,
+    "scenario": _check_scenario,
+}
+
+
+def _reachable(graph: dict[str, list[str | None]], start: str) -> set[str]:
+    seen, todo = set(), [start]
     while todo:
         step_id = todo.pop()
-        if step_id in seen or step_id not in scenario.steps:
+        if step_id in seen or step_id not in graph:
             continue
         seen.add(step_id)
-        todo.extend(c.next for c in scenario.steps[step_id].choices if c.next)
+        todo.extend(n for n in graph[step_id] if n)
     return seen
 
 
-def _can_end(scenario: Scenario) -> set[str]:
+def _can_end(graph: dict[str, list[str | None]]) -> set[str]:
     """Steps from which some path of choices reaches the end."""
     ending: set[str] = set()
     changed = True
     while changed:
         changed = False
-        for step_id, step in scenario.steps.items():
-            if step_id in ending:
-                continue
-            if not step.choices or any(c.next is None or c.next in ending for c in step.choices):
+        for step_id, nexts in graph.items():
+            if step_id not in ending and (
+                not nexts or any(n is None or n in ending for n in nexts)
+            ):
                 ending.add(step_id)
                 changed = True
     return ending
@@ -547,8 +584,8 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def load_file(path: Path, root: Path | None = None) -> tuple[Model, bytes]:
-    name = _display(path, root) if root else str(path)
+def read_file(path: Path, name: str) -> tuple[Any, bytes]:
+    """The file's YAML data and its bytes (for the content version)."""
     try:
         blob = path.read_bytes()
         text = blob.decode("utf-8")
@@ -558,7 +595,7 @@ def load_file(path: Path, root: Path | None = None) -> tuple[Model, bytes]:
         raise ContentError(
             [Problem(name, "", "not UTF-8 text", "save the file as UTF-8")]
         ) from None
-    return parse(read_yaml(text, name), name), blob
+    return read_yaml(text, name), blob
 
 
 def shipped_files(root: Path) -> list[Path]:
@@ -569,54 +606,65 @@ def shipped_files(root: Path) -> list[Path]:
 
 def load_catalogue(root: Path, extra: Iterable[Path] = ()) -> Catalogue:
     """Load the shipped content (and any extra files), reporting every problem at once."""
-    catalogue, problems, scenario_files = Catalogue(), [], {}
-    for path in [*shipped_files(root), *extra]:
+    catalogue, problems, scenarios_raw = Catalogue(), [], []
+    for path in dict.fromkeys(p.resolve() for p in [*shipped_files(root), *extra]):
+        name = _display(path, root)
         try:
-            model, blob = load_file(path, root)
+            data, blob = read_file(path, name)
         except ContentError as err:
             problems.extend(err.problems)
             continue
-        name = _display(path, root)
-        if isinstance(model, SchoolProfile):
-            _add(catalogue.profiles, model.id, model, name, catalogue, problems, "profile", blob)
-        elif isinstance(model, ModuleList):
-            for i, module in enumerate(model.modules):
-                if module.id in catalogue.modules:
-                    problems.append(
-                        Problem(name, f"/modules/{i}/id", f"module {module.id!r} is defined twice")
-                    )
-                catalogue.modules[module.id] = module
-        elif isinstance(model, Scenario):
-            _add(catalogue.scenarios, model.id, model, name, catalogue, problems, "scenario", blob)
-            scenario_files[model.id] = name
-    for scenario_id, name in scenario_files.items():
-        problems.extend(_check_references(catalogue, catalogue.scenarios[scenario_id], name))
+        model, found = inspect(data, name)
+        problems.extend(found)
+        if kind_of(data) == "scenario":
+            scenarios_raw.append((name, data))
+        if model is not None and not found:
+            problems.extend(_register(catalogue, model, name, blob))
+    for name, data in scenarios_raw:
+        problems.extend(_check_references(catalogue, data, name))
     if problems:
         raise ContentError(problems)
     return catalogue
 
 
-def _add(table, key, model, name, catalogue, problems, kind, blob) -> None:
-    if key in table and catalogue.files[f"{kind}:{key}"] != Path(name):
-        problems.append(
-            Problem(
-                name, "/id", f"{kind} id {key!r} is also used by {catalogue.files[f'{kind}:{key}']}"
-            )
+def _register(catalogue: Catalogue, model: Model, name: str, blob: bytes) -> Iterator[Problem]:
+    if isinstance(model, ModuleList):
+        for i, module in enumerate(model.modules):
+            if module.id in catalogue.modules:
+                yield Problem(name, f"/modules/{i}/id", f"module {module.id!r} is defined twice")
+            catalogue.modules[module.id] = module
+        return
+    kind, table = (
+        ("profile", catalogue.profiles)
+        if isinstance(model, SchoolProfile)
+        else ("scenario", catalogue.scenarios)
+    )
+    key = f"{kind}:{model.id}"
+    if key in catalogue.files:
+        yield Problem(
+            name,
+            "/id",
+            f"{kind} id {model.id!r} is also used by {catalogue.files[key]}",
+            "ids must be unique",
         )
         return
-    table[key] = model
-    catalogue.files[f"{kind}:{key}"] = Path(name)
-    catalogue.blobs[f"{kind}:{key}"] = blob
+    table[model.id] = model
+    catalogue.files[key] = Path(name)
+    catalogue.blobs[key] = blob
 
 
-def _check_references(catalogue: Catalogue, scenario: Scenario, file: str) -> Iterator[Problem]:
-    if scenario.module not in catalogue.modules:
+def _check_references(catalogue: Catalogue, data: dict, file: str) -> Iterator[Problem]:
+    """Modules and cited clauses must exist (checked on raw data, beside any type errors)."""
+    module = data.get("module")
+    if isinstance(module, str) and catalogue.modules and module not in catalogue.modules:
         yield Problem(
-            file, "/module", f"no module {scenario.module!r}", _known("modules", catalogue.modules)
+            file, "/module", f"no module {module!r}", _known("modules", catalogue.modules)
         )
-    for step_id, step in scenario.steps.items():
-        for i, choice in enumerate(step.choices):
-            for j, citation in enumerate(choice.cites):
+    for step_id, step in _mapping(data.get("steps")).items():
+        for i, choice in enumerate(_items(_mapping(step).get("choices"))):
+            for j, citation in enumerate(_items(_mapping(choice).get("cites"))):
+                if not isinstance(citation, str) or citation.count("#") != 1:
+                    continue  # the schema reports its form
                 school_id, clause_id = citation.split("#")
                 path = f"/steps/{step_id}/choices/{i}/cites/{j}"
                 profile = catalogue.profiles.get(school_id)

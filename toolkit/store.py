@@ -223,11 +223,13 @@ class Store:
 
     def __init__(self, url: str):
         self.url = url
-        self.engine = make_engine(url)
         try:
+            self.engine = make_engine(url)
             metadata.create_all(self.engine)
         except OperationalError as err:
             raise StoreUnavailable(f"cannot open the progress store: {err.orig}") from None
+        except OSError as err:
+            raise StoreUnavailable(f"cannot create the data folder: {err}") from None
 
     def close(self) -> None:
         self.engine.dispose()

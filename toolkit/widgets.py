@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import ipywidgets as w
 
-from toolkit.content import Catalogue, Module, Scenario, SchoolProfile
+from toolkit.content import Catalogue, Module, SchoolProfile
 from toolkit.engine import ScenarioRun, Taken
 from toolkit.store import Learner, SignInFailed, Store
 

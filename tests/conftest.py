@@ -1,0 +1,45 @@
+"""Shared fixtures: the shipped content, a store on a real SQLite file, a signed-up learner."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from toolkit.content import load_catalogue
+from toolkit.settings import PROJECT_ROOT
+from toolkit.store import NewLearner, Store
+
+# nbgrader and Voila start helper commands from the environment's bin folder.
+os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+
+SCHOOL = "barley-lane-primary"
+SCENARIO = "friend-request-from-pupil"
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return load_catalogue(PROJECT_ROOT)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'esafety.db'}"
+
+
+@pytest.fixture
+def store(db_url: str):
+    store = Store(db_url)
+    store.set_meta("school", SCHOOL)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def learner_and_code(store: Store):
+    person = NewLearner("Jo Bloggs", "jo.bloggs@school.example", "teacher", date(2026, 9, 1))
+    ((learner, code),) = store.add_learners([person])
+    return learner, code

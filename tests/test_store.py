@@ -1,0 +1,145 @@
+"""The progress store on a real SQLite file: roster, sign-in, attempts, choices, concurrency."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from toolkit.store import (
+    AttemptClosed,
+    DuplicateLearner,
+    NewLearner,
+    SignInFailed,
+    Store,
+    UnknownAttempt,
+    UnknownLearner,
+    hash_code,
+)
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(store):
+    """Is every connection set up for several writers: WAL, busy timeout, foreign keys?"""
+    with store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_sign_in_with_the_issued_code(store, learner_and_code):
+    """Does the printed code sign the person in, however they type its case and hyphens?"""
+    learner, code = learner_and_code
+    assert store.sign_in("Jo.Bloggs@School.example ", code).id == learner.id
+    assert store.sign_in(learner.email, code.lower().replace("-", " ")).id == learner.id
+
+
+@pytest.mark.parametrize("email,code", [("jo.bloggs@school.example", "AAAA-BBBB-CCCC"), ("nobody@school.example", None)])
+def test_sign_in_refuses_a_wrong_code_or_unknown_email_alike(store, learner_and_code, email, code):
+    """Do a wrong code and an unknown email give the same refusal?"""
+    with pytest.raises(SignInFailed):
+        store.sign_in(email, code or learner_and_code[1])
+
+
+def test_access_codes_are_stored_hashed(store, learner_and_code):
+    """Is the code absent from the database file, kept only as a salted hash?"""
+    _, code = learner_and_code
+    with store.engine.connect() as conn:
+        stored = conn.execute(text("SELECT code_hash FROM learners")).scalar()
+    assert code not in stored and code.replace("-", "") not in stored
+    assert stored.startswith("scrypt$") and stored != hash_code(code)
+
+
+def test_adding_someone_already_on_the_roster_adds_no_one(store, learner_and_code):
+    """Is a batch with one existing email refused whole?"""
+    batch = [
+        NewLearner("New Person", "new@school.example", "support", date(2026, 9, 1)),
+        NewLearner("Jo Again", "jo.bloggs@school.example", "teacher", date(2026, 9, 1)),
+    ]
+    with pytest.raises(DuplicateLearner) as caught:
+        store.add_learners(batch)
+    assert caught.value.emails == ["jo.bloggs@school.example"]
+    assert store.learner_count() == 1
+
+
+def test_choices_are_saved_in_order_and_attempts_complete(store, learner_and_code):
+    """Is every choice saved with its time, and an attempt closed once complete?"""
+    learner, _ = learner_and_code
+    attempt = store.start_attempt(learner.id, "friend-request-from-pupil", "v1")
+    assert store.record_choice(attempt, "request", 0, "unsafe") == 1
+    assert store.record_choice(attempt, "accepted", 0, "safe") == 2
+    saved = store.choices_for(attempt)
+    assert [(c.step_id, c.choice_index, c.outcome) for c in saved] == [("request", 0, "unsafe"), ("accepted", 0, "safe")]
+    assert saved[0].chosen_at <= saved[1].chosen_at and saved[0].chosen_at.tzinfo is not None
+    store.complete_attempt(attempt, 50)
+    with pytest.raises(AttemptClosed):
+        store.record_choice(attempt, "x", 0, "safe")
+    with pytest.raises(UnknownAttempt):
+        store.record_choice(9999, "x", 0, "safe")
+    with pytest.raises(UnknownLearner):
+        store.start_attempt(9999, "friend-request-from-pupil", "v1")
+
+
+def test_progress_and_open_attempts(store, learner_and_code):
+    """Does progress go from not started to in progress to complete, resuming the same version only?"""
+    learner, _ = learner_and_code
+    scenario = "friend-request-from-pupil"
+    assert store.progress_for(learner.id, [scenario])[scenario].status == "not started"
+    attempt = store.start_attempt(learner.id, scenario, "v1")
+    assert store.progress_for(learner.id, [scenario])[scenario].status == "in progress"
+    assert store.open_attempt(learner.id, scenario, "v1") == attempt
+    assert store.open_attempt(learner.id, scenario, "v2") is None
+    store.complete_attempt(attempt, 80)
+    progress = store.progress_for(learner.id, [scenario])[scenario]
+    assert (progress.status, progress.best_score, progress.content_version) == ("complete", 80, "v1")
+    assert store.open_attempt(learner.id, scenario, "v1") is None
+
+
+def _write_many(url: str, attempt_id: int, count: int, barrier) -> None:
+    store = Store(url)
+    barrier.wait()
+    for i in range(count):
+        store.record_choice(attempt_id, f"step-{i}", i % 3, "safe")
+    store.close()
+
+
+def test_two_processes_write_at_once_without_losing_anything(db_url, store, learner_and_code):
+    """Do two processes saving choices at the same moment both succeed, with nothing lost?"""
+    learner, _ = learner_and_code
+    attempts = [store.start_attempt(learner.id, "friend-request-from-pupil", "v1") for _ in range(2)]
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    workers = [context.Process(target=_write_many, args=(db_url, a, 150, barrier)) for a in attempts]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    assert [w.exitcode for w in workers] == [0, 0]
+    for attempt in attempts:
+        assert [c.seq for c in store.choices_for(attempt)] == list(range(1, 151))
+
+
+def test_concurrent_writers_to_one_attempt_get_distinct_places(db_url, store, learner_and_code):
+    """Do two processes writing to the same attempt never collide on a sequence number?"""
+    learner, _ = learner_and_code
+    attempt = store.start_attempt(learner.id, "friend-request-from-pupil", "v1")
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    workers = [context.Process(target=_write_many, args=(db_url, attempt, 100, barrier)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    assert [w.exitcode for w in workers] == [0, 0]
+    assert [c.seq for c in store.choices_for(attempt)] == list(range(1, 201))
+
+
+def test_an_unreachable_database_is_a_store_error(tmp_path):
+    """Does a database path that cannot be opened raise the store's own error?"""
+    from toolkit.store import StoreUnavailable
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreUnavailable):
+        Store(f"sqlite:///{blocker / 'sub' / 'esafety.db'}")
