@@ -65,7 +65,9 @@ class Server:
     home: Path
     db_url: str
     log: Path
-    people: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # key -> (id, email, code)
+    people: dict[str, tuple[int, str, str]] = field(
+        default_factory=dict
+    )  # key -> (id, email, code)
 
     def learner(self, key: str, name: str | None = None) -> tuple[int, str, str]:
         """A learner of this server's school, added on first use: (id, email, access code)."""
@@ -80,6 +82,9 @@ class Server:
                 store.close()
             self.people[key] = (learner.id, email, code)
         return self.people[key]
+
+    def get(self, path: str, timeout: float = 10) -> tuple[int, bytes]:
+        return http_get(self.url + path.lstrip("/"), timeout)
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -157,6 +162,12 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         yield Server(url=url, home=home, db_url=db_url, log=log)
     finally:
         _stop(proc)
+
+
+@pytest.fixture
+def hostile_learner(server: Server) -> tuple[int, str, str, str]:
+    """A learner whose name is markup: (id, email, access code, name)."""
+    return (*server.learner("zoe.oneil", HOSTILE_NAME), HOSTILE_NAME)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,264 @@
+"""The staff app as a person meets it: served by `esafety serve`, driven in Chromium.
+
+Voila renders the widgets client-side after the kernel has run the notebook, so every step
+waits for the element it needs (bounded), never for a fixed time. Nothing here is timed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from toolkit.engine import POINTS
+from toolkit.store import Store
+from toolkit.widgets import OUTCOME_TEXT
+
+pytestmark = pytest.mark.browser
+
+SCHOOL = "barley-lane-primary"
+SCENARIO = "friend-request-from-pupil"
+RENDER_TIMEOUT_MS = 60_000  # first render: kernel start and the notebook run
+SCENARIO_TITLE = "A friend request from a pupil"
+# Choice index at each decision: safe (to Monday), risky (to the call from home), then a
+# risky ending without a next step, so both "Continue" and "Finish..." are pressed.
+PLAN = [3, 2, 1]
+
+ACTIVE_ELEMENT = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body || e === document.documentElement) return null;
+  return {
+    tag: e.tagName.toLowerCase(),
+    type: e.getAttribute('type'),
+    label: e.labels && e.labels.length ? e.labels[0].textContent.trim() : null,
+    text: (e.textContent || '').replace(/\\s+/g, ' ').trim(),
+  };
+}"""
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def tab_to(page: Page, wanted: Callable[[dict], bool], what: str, limit: int = 40) -> None:
+    """Press Tab until the focused element is the one wanted; fail if it never comes."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        active = page.evaluate(ACTIVE_ELEMENT)
+        if active and wanted(active):
+            return
+        seen.append(active and f"{active['tag']}:{active['label'] or active['text'][:40]}")
+    pytest.fail(f"Tab never reached {what}; focus went through {seen}")
+
+
+def tab_to_field(page: Page, label: str) -> None:
+    tab_to(page, lambda a: a["tag"] == "input" and a["label"] == label, f"the {label!r} field")
+
+
+def tab_to_button(page: Page, text: str) -> None:
+    text = squash(text)
+    tab_to(page, lambda a: a["tag"] == "button" and a["text"] == text, f"the {text!r} button")
+
+
+def button(page: Page, name: str):
+    return page.get_by_role("button", name=squash(name), exact=True)
+
+
+def open_sign_in(page: Page, server) -> None:
+    page.goto(server.url, timeout=RENDER_TIMEOUT_MS)
+    expect(button(page, "Sign in")).to_be_enabled(timeout=RENDER_TIMEOUT_MS)
+
+
+def sign_in_with_mouse(page: Page, email: str, code: str) -> None:
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Access code", exact=True).fill(code)
+    button(page, "Sign in").click()
+
+
+def start_button(page: Page):
+    return page.get_by_role("button", name=re.compile(rf"^(Start|Continue): {SCENARIO_TITLE} "))
+
+
+# --- 1. keyboard only, all the way to the summary, and the store agrees -----------------
+
+
+def test_keyboard_only_sign_in_and_scenario_is_saved_in_order(
+    page, server, hostile_learner, catalogue
+):
+    learner_id, email, code, name = hostile_learner
+    scenario = catalogue.scenarios[SCENARIO].for_school(catalogue.profile(SCHOOL))
+    open_sign_in(page, server)
+
+    tab_to_field(page, "Email")
+    page.keyboard.type(email)
+    tab_to_field(page, "Access code")  # the very next Tab stop
+    page.keyboard.type(code)
+    tab_to_button(page, "Sign in")
+    page.keyboard.press("Enter")
+
+    heading = page.locator("h1", has_text="Your training")
+    expect(heading).to_have_text(f"Your training, {name}")  # literal text, not markup
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.dialogs == []
+
+    start = start_button(page)
+    expect(start).to_be_visible()
+    tab_to_button(page, start.inner_text())
+    page.keyboard.press("Space")
+
+    made: list[tuple[str, int, str]] = []
+    step_id = scenario.start
+    for number, index in enumerate(PLAN):
+        key = "Enter" if number % 2 == 0 else "Space"  # a button answers to both
+        choice = scenario.steps[step_id].choices[index]
+        expect(button(page, choice.label)).to_be_visible()
+        tab_to_button(page, choice.label)
+        page.keyboard.press(key)
+
+        expect(page.get_by_role("status")).to_contain_text(OUTCOME_TEXT[choice.outcome])
+        made.append((step_id, index, choice.outcome))
+        onward = "Continue" if choice.next else "Finish and see your summary"
+        expect(button(page, onward)).to_be_visible()
+        tab_to_button(page, onward)
+        page.keyboard.press(key)
+        if choice.next is None or not scenario.steps[choice.next].choices:
+            break
+        step_id = choice.next
+    assert len(made) == len(PLAN), "the plan should end the scenario at its last choice"
+
+    expect(page.locator("h1", has_text="summary")).to_have_text(f"{SCENARIO_TITLE}: summary")
+    path_items = page.locator(".esafety ol li")
+    expect(path_items).to_have_count(len(made))
+    for item, (step, index, _outcome) in zip(path_items.all(), made, strict=True):
+        assert squash(scenario.steps[step].choices[index].label) in squash(item.inner_text())
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.dialogs == []
+
+    store = Store(server.db_url)
+    try:
+        attempts = store.attempts_for(learner_id)
+        assert len(attempts) == 1
+        attempt = attempts[0]
+        assert attempt["scenario_id"] == SCENARIO
+        assert attempt["completed_at"] is not None
+        expected_score = round(100 * sum(POINTS[o] for _, _, o in made) / len(made))
+        assert attempt["score"] == expected_score
+        recorded = store.choices_for(attempt["id"])
+    finally:
+        store.close()
+    assert [(c.step_id, c.choice_index, c.outcome) for c in recorded] == made
+    seqs = [c.seq for c in recorded]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    times = [c.chosen_at for c in recorded]
+    assert times == sorted(times)
+
+
+# --- 2. axe-core: no serious or critical findings ------------------------------------------
+
+
+def axe_findings(page: Page, where: str) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    lines = []
+    for v in violations:
+        targets = [" ".join(map(str, n["target"])) for n in v["nodes"]][:5]
+        lines.append(
+            f"{where}: [{v['impact']}] {v['id']}: {v['help']} ({len(v['nodes'])} nodes: {targets})"
+        )
+    print("\n".join(lines) or f"{where}: no violations")
+    return [
+        line
+        for line, v in zip(lines, violations, strict=True)
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_axe_finds_nothing_serious_on_sign_in_modules_step_and_feedback(page, server, catalogue):
+    _, email, code = server.learner("axe.check")
+    scenario = catalogue.scenarios[SCENARIO].for_school(catalogue.profile(SCHOOL))
+    first = scenario.steps[scenario.start].choices[0]
+    serious: list[str] = []
+
+    open_sign_in(page, server)
+    serious += axe_findings(page, "sign-in")
+
+    sign_in_with_mouse(page, email, code)
+    expect(start_button(page)).to_be_visible()
+    serious += axe_findings(page, "my modules")
+
+    start_button(page).click()
+    expect(button(page, first.label)).to_be_visible()
+    serious += axe_findings(page, "scenario step")
+
+    button(page, first.label).click()
+    expect(page.get_by_role("status")).to_contain_text(OUTCOME_TEXT[first.outcome])
+    serious += axe_findings(page, "feedback")
+
+    assert not serious, "serious or critical accessibility findings:\n" + "\n".join(serious)
+
+
+# --- 3. a wrong access code says so, and the button still works ---------------------------
+
+
+def test_wrong_access_code_shows_an_alert_and_the_button_still_works(page, server):
+    _, email, code = server.learner("wrong.code")
+    open_sign_in(page, server)
+    alert = page.get_by_role("alert")
+
+    sign_in_with_mouse(page, email, "WRNG-CODE-0000")
+    expect(alert).to_contain_text("do not match")
+    expect(button(page, "Sign in")).to_be_enabled()
+    expect(page.get_by_label("Access code", exact=True)).to_have_value("")
+    assert page.locator("h1", has_text="Your training").count() == 0
+
+    button(page, "Sign in").click()  # the code field was cleared: asks for both
+    expect(alert).to_contain_text("Please enter both")
+
+    page.get_by_label("Access code", exact=True).fill(code)
+    button(page, "Sign in").click()
+    expect(page.locator("h1", has_text="Your training")).to_be_visible()
+    expect(alert).to_have_count(0)
+
+
+# --- 4. the server hands out neither the database nor the notebook's source ----------------
+
+NOTEBOOK_SOURCE = b"from toolkit.apps import staff_app"
+SQLITE_HEADER = b"SQLite format 3"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "voila/files/esafety.db",
+        "voila/files/staff.ipynb",
+        "voila/files/notebooks/staff.ipynb",
+        "voila/files/..%2Fnotebooks%2Fstaff.ipynb",
+        "voila/files/{db_path}",
+        "files/esafety.db",
+        "api/contents",
+        "api/contents/staff.ipynb",
+        "api/contents/esafety.db",
+        "tree",
+        "notebooks/staff.ipynb",
+    ],
+)
+def test_server_does_not_serve_the_database_or_notebook_source(server, path):
+    _, email, code = server.learner("leak.check")
+    db_path = quote(str(server.home / "esafety.db").lstrip("/"))
+    status, body = server.get(path.format(db_path=db_path))
+    for secret in (SQLITE_HEADER, NOTEBOOK_SOURCE, email.encode(), code.encode()):
+        assert secret not in body, f"GET /{path} gave {status} with {secret!r} in it"
+    assert status != 200, f"GET /{path} answered 200 ({len(body)} bytes)"
+
+
+def test_rendered_page_holds_no_notebook_source(server):
+    status, body = server.get("", timeout=RENDER_TIMEOUT_MS / 1000)
+    assert status == 200
+    assert b"Sign in" in body or b"application/vnd.jupyter.widget-view+json" in body
+    assert NOTEBOOK_SOURCE not in body and b"staff_app()" not in body
+    assert SQLITE_HEADER not in body

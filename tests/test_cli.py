@@ -1,0 +1,111 @@
+"""The esafety command end to end: one run per command, errors as messages with no traceback."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import voila_command
+from toolkit.settings import PROJECT_ROOT
+from toolkit.store import Store
+
+BAD = Path(__file__).parent / "content" / "bad"
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+def esafety(home: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ESAFETY_HOME": str(home)}
+    env.pop("ESAFETY_DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_validate_passes_on_the_shipped_content(home):
+    """Does `esafety validate` accept all shipped content?"""
+    result = esafety(home, "validate")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OK")
+
+
+def test_validate_fails_on_bad_files_with_every_problem_and_no_traceback(home):
+    """Does `esafety validate FILE...` exit non-zero listing each file's problems, without a traceback?"""
+    files = [str(BAD / "yaml-boolean.yaml"), str(BAD / "next-missing.yaml")]
+    result = esafety(home, "validate", *files)
+    assert result.returncode == 1
+    assert "yaml-boolean.yaml: /steps/ask/choices/2/label" in result.stderr
+    assert "next-missing.yaml: /steps/ask/choices/1/next" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_init_demo_sets_up_a_school_with_working_codes(home):
+    """Does `esafety init --demo` set up the school and print codes that sign people in, once?"""
+    result = esafety(home, "init", "--demo")
+    assert result.returncode == 0, result.stderr
+    pairs = re.findall(r"^\s+(\S+@\S+)\s+([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})\s", result.stdout, flags=re.M)
+    assert len(pairs) == 4
+    store = Store(f"sqlite:///{home / 'esafety.db'}")
+    assert store.get_meta("school") == "barley-lane-primary"
+    for email, code in pairs:
+        assert store.sign_in(email, code).email == email
+    again = esafety(home, "init", "--demo")
+    assert again.returncode == 0 and "nothing changed" in again.stdout
+    assert store.learner_count() == 4
+
+
+def test_init_refuses_an_unknown_school(home):
+    """Does an unknown school id get a message listing the known ones?"""
+    result = esafety(home, "init", "--school", "hogwarts")
+    assert result.returncode == 1
+    assert "no school profile 'hogwarts'" in result.stderr and "barley-lane-primary" in result.stderr
+
+
+def test_roster_import_end_to_end(home, tmp_path):
+    """Does `esafety roster import` add people and print codes, and refuse a broken file whole?"""
+    assert esafety(home, "init").returncode == 0
+    good = tmp_path / "staff.csv"
+    good.write_text("name,email,role,start_date\nAmy Lee,amy@school.example,teacher,2026-09-01\n")
+    result = esafety(home, "roster", "import", str(good))
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"amy@school.example\s+[A-Z0-9]{4}-", result.stdout)
+    broken = tmp_path / "broken.csv"
+    broken.write_text("name,email,role,start_date\nBo,bo@school.example,teacher,2026-09-01\nCy,cy,chef,soon\n")
+    result = esafety(home, "roster", "import", str(broken))
+    assert result.returncode == 1 and "line 3" in result.stderr and "Traceback" not in result.stderr
+    assert Store(f"sqlite:///{home / 'esafety.db'}").learner_count() == 1
+    missing = esafety(home, "roster", "import", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 1 and "cannot read" in missing.stderr
+
+
+def test_serve_refuses_to_start_before_init(home):
+    """Does `esafety serve` on an empty data folder say to run init first?"""
+    result = esafety(home, "serve", "--port", "1")
+    assert result.returncode == 1 and "esafety init" in result.stderr
+
+
+def test_schema_writes_one_json_schema_per_kind(home, tmp_path):
+    """Does `esafety schema --out DIR` write the editors' schemas?"""
+    result = esafety(home, "schema", "--out", str(tmp_path / "schemas"))
+    assert result.returncode == 0
+    assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == [
+        "modules.schema.json",
+        "profile.schema.json",
+        "scenario.schema.json",
+    ]
+
+
+def test_voila_serves_one_notebook_no_files_and_culls_idle_kernels():
+    """Is Voila told to serve only the staff notebook, no files, and to cull idle kernels?"""
+    command = voila_command(PROJECT_ROOT / "notebooks" / "staff.ipynb", "127.0.0.1", 8866)
+    assert "--VoilaConfiguration.file_allowlist=[]" in command
+    assert any(arg.startswith("--MappingKernelManager.cull_idle_timeout=") for arg in command)
+    assert command[3].endswith("staff.ipynb")

@@ -1,0 +1,176 @@
+"""The staff app's widgets, driven in plain Python: set .value, click buttons, read HTML."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import pytest
+
+from tests.conftest import SCENARIO, SCHOOL
+from toolkit.store import NewLearner
+from toolkit.widgets import StaffApp
+
+
+@pytest.fixture
+def app(store, catalogue):
+    return StaffApp(store, catalogue, SCHOOL, today=lambda: date(2026, 9, 5))
+
+
+def sign_in(app, email, code):
+    app.email.value, app.code.value = email, code
+    app.sign_in_button.click()
+
+
+def test_a_wrong_code_shows_a_message_and_stays_on_sign_in(app, learner_and_code):
+    """Does a wrong code show an alert in the page rather than a dead button?"""
+    sign_in(app, learner_and_code[0].email, "WRONG-CODE-0000")
+    assert "do not match" in app.alert.value and 'role="alert"' in app.alert.value
+    assert app.learner is None and app.code.value == ""
+    sign_in(app, "", "")
+    assert "enter both" in app.alert.value
+
+
+def test_modules_show_status_due_date_and_time(app, learner_and_code):
+    """Does the module list show each module's status, due date and estimated minutes?"""
+    sign_in(app, learner_and_code[0].email, learner_and_code[1])
+    heading = app.body.children[1].value
+    assert "Contact with pupils and families" in heading
+    assert "Not started: due by 15 September 2026" in heading
+    assert "About 15 minutes" in heading
+    assert app.scenario_buttons[SCENARIO].description.startswith("Start: A friend request from a pupil")
+
+
+def test_overdue_modules_say_so_in_words(store, catalogue, learner_and_code):
+    """Is an overdue module marked in text, not only by colour?"""
+    app = StaffApp(store, catalogue, SCHOOL, today=lambda: date(2026, 10, 1))
+    sign_in(app, learner_and_code[0].email, learner_and_code[1])
+    assert "Overdue: it was due on 15 September 2026" in app.body.children[1].value
+
+
+def play_to_the_end(app, store, indexes):
+    """Click the given choices in turn, checking each one is saved the moment it is made."""
+    made = [(c.step_id, c.choice_index) for c in store.choices_for(app.attempt_id)]
+    for index in indexes:
+        step = app.run.step_id
+        app.choice_buttons[index].click()
+        made.append((step, index))
+        assert app.alert.value == ""
+        saved = store.choices_for(app.attempt_id)
+        assert [(c.step_id, c.choice_index) for c in saved] == made
+        app.continue_button.click()
+    return made
+
+
+def test_playing_a_scenario_saves_every_choice_and_ends_with_a_summary(app, store, learner_and_code):
+    """Does each click save the choice, show feedback citing the policy, and end in a summary?"""
+    learner, code = learner_and_code
+    sign_in(app, learner.email, code)
+    app.scenario_buttons[SCENARIO].click()
+    assert "What do you do?" in app.step_text.value
+    app.choice_buttons[0].click()
+    assert "Unsafe choice" in app.feedback.value
+    assert "What your school&#x27;s policy says" in app.feedback.value or "What your school's policy says" in app.feedback.value
+    assert "staff-use-4" in app.feedback.value
+    assert "Members of staff must not &quot;friend&quot;" in app.feedback.value
+    attempt = app.attempt_id
+    app.continue_button.click()
+    play_to_the_end(app, store, [0])
+    assert "summary" in app.summary.value and "Your score is" in app.summary.value
+    (record,) = store.attempts_for(learner.id)
+    assert record["id"] == attempt and record["completed_at"] is not None and record["score"] == 50
+    assert [(c.step_id, c.outcome) for c in store.choices_for(attempt)] == [("request", "unsafe"), ("accepted", "safe")]
+    app.back_button().click()
+    assert app.scenario_buttons[SCENARIO].description.startswith("Play again")
+    assert "Status: Complete" in app.body.children[1].value
+
+
+def test_a_closed_tab_loses_nothing_already_chosen(store, catalogue, learner_and_code):
+    """After a tab is closed mid-scenario, does signing in again resume at the same place?"""
+    learner, code = learner_and_code
+    first = StaffApp(store, catalogue, SCHOOL)
+    sign_in(first, learner.email, code)
+    first.scenario_buttons[SCENARIO].click()
+    first.choice_buttons[3].click()
+    first.continue_button.click()
+    step = first.run.step_id
+    del first  # the tab is closed
+    second = StaffApp(store, catalogue, SCHOOL)
+    sign_in(second, learner.email, code)
+    assert second.scenario_buttons[SCENARIO].description.startswith("Continue")
+    second.scenario_buttons[SCENARIO].click()
+    assert len(second.run.path) == 1 and second.run.phase == "feedback"
+    assert "Decision 1" in second.feedback.value  # back at the feedback they were reading
+    second.continue_button.click()
+    assert second.run.step_id == step and "Decision 2" in second.step_text.value
+
+
+def test_a_failure_in_a_callback_is_shown_and_logged(app, store, learner_and_code, monkeypatch, caplog):
+    """If saving fails, does the page say so (and keep the learner where they were) and the log record it?"""
+    sign_in(app, *[learner_and_code[0].email, learner_and_code[1]])
+    app.scenario_buttons[SCENARIO].click()
+
+    def broken(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "record_choice", broken)
+    with caplog.at_level(logging.ERROR, logger="toolkit"):
+        app.choice_buttons[0].click()
+    assert "Sorry, something went wrong" in app.alert.value
+    assert "disk full" in caplog.text
+    assert app.run.phase == "choosing" and app.run.path == []
+    monkeypatch.undo()
+    app.choice_buttons[0].click()
+    assert app.alert.value == "" and app.run.phase == "feedback"
+
+
+def test_anything_a_person_typed_is_escaped(store, catalogue):
+    """Is a hostile roster name shown as text, never as markup?"""
+    name = "<img src=x onerror=alert(1)>"
+    ((learner, code),) = store.add_learners([NewLearner(name, "h@school.example", "teacher", date(2026, 9, 1))])
+    app = StaffApp(store, catalogue, SCHOOL)
+    sign_in(app, learner.email, code)
+    heading = app.body.children[0].value
+    assert "<img" not in heading and "&lt;img src=x onerror=alert(1)&gt;" in heading
+
+
+def test_governors_see_only_modules_for_their_role(store, catalogue):
+    """Does a learner see only the modules whose roles include theirs?"""
+    ((learner, code),) = store.add_learners([NewLearner("Gov", "gov@school.example", "governor", date(2026, 9, 1))])
+    app = StaffApp(store, catalogue, SCHOOL)
+    sign_in(app, learner.email, code)
+    expected = {s.id for m in catalogue.modules_for("governor") for s in catalogue.scenarios_in(m.id)}
+    assert set(app.scenario_buttons) == expected
+
+
+def test_every_path_through_the_shipped_scenario_can_be_played(store, catalogue, learner_and_code):
+    """Can every choice of every step be played to an end in the app without an error?"""
+    learner, code = learner_and_code
+    app = StaffApp(store, catalogue, SCHOOL)
+    sign_in(app, learner.email, code)
+    scenario = catalogue.scenarios[SCENARIO]
+    for step_id, step in scenario.steps.items():
+        for index in range(len(step.choices)):
+            path = _path_to(scenario, step_id)
+            app.show_modules()
+            app.scenario_buttons[SCENARIO].click()
+            for choice_step, choice_index in [*path, (step_id, index)]:
+                assert app.run.step_id == choice_step
+                app.choice_buttons[choice_index].click()
+                app.continue_button.click()
+            while app.run is not None:  # finish by always taking the first choice
+                app.choice_buttons[0].click()
+                app.continue_button.click()
+            assert app.alert.value == "" and "Your score is" in app.summary.value
+
+
+def _path_to(scenario, target):
+    """Choices (step, index) from the start to the target step, breadth first."""
+    paths, todo = {scenario.start: []}, [scenario.start]
+    while todo:
+        step_id = todo.pop(0)
+        for i, choice in enumerate(scenario.steps[step_id].choices):
+            if choice.next and choice.next not in paths:
+                paths[choice.next] = [*paths[step_id], (step_id, i)]
+                todo.append(choice.next)
+    return paths[target]
