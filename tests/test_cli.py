@@ -26,7 +26,12 @@ def esafety(home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "ESAFETY_HOME": str(home)}
     env.pop("ESAFETY_DATABASE_URL", None)
     return subprocess.run(
-        [sys.executable, "-m", "toolkit.cli", *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "toolkit.cli", *args],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -51,7 +56,9 @@ def test_init_demo_sets_up_a_school_with_working_codes(home):
     """Does `esafety init --demo` set up the school and print codes that sign people in, once?"""
     result = esafety(home, "init", "--demo")
     assert result.returncode == 0, result.stderr
-    pairs = re.findall(r"^\s+(\S+@\S+)\s+([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})\s", result.stdout, flags=re.M)
+    pairs = re.findall(
+        r"^\s+(\S+@\S+)\s+([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})\s", result.stdout, flags=re.M
+    )
     assert len(pairs) == 4
     store = Store(f"sqlite:///{home / 'esafety.db'}")
     assert store.get_meta("school") == "barley-lane-primary"
@@ -66,7 +73,9 @@ def test_init_refuses_an_unknown_school(home):
     """Does an unknown school id get a message listing the known ones?"""
     result = esafety(home, "init", "--school", "hogwarts")
     assert result.returncode == 1
-    assert "no school profile 'hogwarts'" in result.stderr and "barley-lane-primary" in result.stderr
+    assert (
+        "no school profile 'hogwarts'" in result.stderr and "barley-lane-primary" in result.stderr
+    )
 
 
 def test_roster_import_end_to_end(home, tmp_path):
@@ -78,7 +87,9 @@ def test_roster_import_end_to_end(home, tmp_path):
     assert result.returncode == 0, result.stderr
     assert re.search(r"amy@school.example\s+[A-Z0-9]{4}-", result.stdout)
     broken = tmp_path / "broken.csv"
-    broken.write_text("name,email,role,start_date\nBo,bo@school.example,teacher,2026-09-01\nCy,cy,chef,soon\n")
+    broken.write_text(
+        "name,email,role,start_date\nBo,bo@school.example,teacher,2026-09-01\nCy,cy,chef,soon\n"
+    )
     result = esafety(home, "roster", "import", str(broken))
     assert result.returncode == 1 and "line 3" in result.stderr and "Traceback" not in result.stderr
     assert Store(f"sqlite:///{home / 'esafety.db'}").learner_count() == 1

@@ -51,7 +51,14 @@ def test_bad_file_fails_with_its_message(path: Path):
 def test_bad_files_cover_every_defect_the_issue_names():
     """Are unknown keys, YAML booleans, dangling next, unreachable steps and missing clauses all tested?"""
     names = {p.stem for p in BAD}
-    assert {"unknown-key", "yaml-boolean", "next-missing", "unreachable-step", "unknown-clause", "unknown-setting"} <= names
+    assert {
+        "unknown-key",
+        "yaml-boolean",
+        "next-missing",
+        "unreachable-step",
+        "unknown-clause",
+        "unknown-setting",
+    } <= names
 
 
 def test_all_problems_are_reported_at_once():
@@ -76,7 +83,9 @@ def test_settings_fill_in_each_schools_text():
     barley = scenario.for_school(catalogue.profiles["barley-lane-primary"])
     other = scenario.for_school(catalogue.profiles["test-school"])
     assert barley.steps["ask"].choices[1].label == "Do not reply. Tell the headteacher."
-    assert other.steps["ask"].choices[1].label == "Do not reply. Tell the DSL and the head of school."
+    assert (
+        other.steps["ask"].choices[1].label == "Do not reply. Tell the DSL and the head of school."
+    )
     assert "Barley Lane Primary School wants" in barley.steps["ask"].choices[1].feedback
     assert barley.steps["ask"].choices[0].cites == ["barley-lane-primary#staff-use-4"]
     assert other.steps["ask"].choices[0].cites == []
@@ -111,7 +120,8 @@ def test_exported_json_schemas_are_current():
 def test_shipped_text_names_no_real_person():
     """Do the shipped profiles and scenarios avoid the names of people in the source policies?"""
     text = " ".join(
-        p.read_text().lower() for p in [*PROJECT_ROOT.glob("policies/*.yaml"), *PROJECT_ROOT.glob("scenarios/**/*.yaml")]
+        p.read_text().lower()
+        for p in [*PROJECT_ROOT.glob("policies/*.yaml"), *PROJECT_ROOT.glob("scenarios/**/*.yaml")]
     )
     for name in ("lomax", "jacky sharpe", "helsby"):
         assert name not in text

@@ -18,7 +18,9 @@ GOOD = sorted((Path(__file__).parent / "content" / "good").glob("*.yaml"))
 @pytest.fixture(scope="module")
 def scenario():
     catalogue = load_catalogue(PROJECT_ROOT, extra=GOOD)
-    return catalogue.scenarios["test-two-decisions"].for_school(catalogue.profiles["barley-lane-primary"])
+    return catalogue.scenarios["test-two-decisions"].for_school(
+        catalogue.profiles["barley-lane-primary"]
+    )
 
 
 def test_a_run_starts_at_the_start_step(scenario):
@@ -48,7 +50,10 @@ def test_the_end_step_ends_the_run_with_a_score(scenario):
         run.proceed()
     assert run.ended
     assert run.closing_text == "Well done."
-    assert [(t.step_id, t.choice.outcome) for t in run.path] == [("ask", "risky"), ("monday", "safe")]
+    assert [(t.step_id, t.choice.outcome) for t in run.path] == [
+        ("ask", "risky"),
+        ("monday", "safe"),
+    ]
     assert run.score == 75
 
 

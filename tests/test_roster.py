@@ -74,9 +74,15 @@ def test_people_already_on_the_roster_are_named_by_line(store):
     [
         (b"", "the file is empty"),
         (b"name,email\nA,a@b.example\n", "missing column(s) role, start_date"),
-        ("name,email,role,start_date\nZo\xeb,z@s.example,teacher,2026-09-01\n".encode("latin-1"), "not UTF-8"),
+        (
+            "name,email,role,start_date\nZo\xeb,z@s.example,teacher,2026-09-01\n".encode("latin-1"),
+            "not UTF-8",
+        ),
         (b"name,email,role,start_date\n", "no people"),
-        (b"name,email,role,start_date\nBell\x07,b@s.example,teacher,2026-09-01\n", "control characters"),
+        (
+            b"name,email,role,start_date\nBell\x07,b@s.example,teacher,2026-09-01\n",
+            "control characters",
+        ),
     ],
 )
 def test_broken_files_say_what_to_do(data, expected):

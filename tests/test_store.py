@@ -35,7 +35,9 @@ def test_sign_in_with_the_issued_code(store, learner_and_code):
     assert store.sign_in(learner.email, code.lower().replace("-", " ")).id == learner.id
 
 
-@pytest.mark.parametrize("email,code", [("jo.bloggs@school.example", "AAAA-BBBB-CCCC"), ("nobody@school.example", None)])
+@pytest.mark.parametrize(
+    "email,code", [("jo.bloggs@school.example", "AAAA-BBBB-CCCC"), ("nobody@school.example", None)]
+)
 def test_sign_in_refuses_a_wrong_code_or_unknown_email_alike(store, learner_and_code, email, code):
     """Do a wrong code and an unknown email give the same refusal?"""
     with pytest.raises(SignInFailed):
@@ -70,7 +72,10 @@ def test_choices_are_saved_in_order_and_attempts_complete(store, learner_and_cod
     assert store.record_choice(attempt, "request", 0, "unsafe") == 1
     assert store.record_choice(attempt, "accepted", 0, "safe") == 2
     saved = store.choices_for(attempt)
-    assert [(c.step_id, c.choice_index, c.outcome) for c in saved] == [("request", 0, "unsafe"), ("accepted", 0, "safe")]
+    assert [(c.step_id, c.choice_index, c.outcome) for c in saved] == [
+        ("request", 0, "unsafe"),
+        ("accepted", 0, "safe"),
+    ]
     assert saved[0].chosen_at <= saved[1].chosen_at and saved[0].chosen_at.tzinfo is not None
     store.complete_attempt(attempt, 50)
     with pytest.raises(AttemptClosed):
@@ -92,7 +97,11 @@ def test_progress_and_open_attempts(store, learner_and_code):
     assert store.open_attempt(learner.id, scenario, "v2") is None
     store.complete_attempt(attempt, 80)
     progress = store.progress_for(learner.id, [scenario])[scenario]
-    assert (progress.status, progress.best_score, progress.content_version) == ("complete", 80, "v1")
+    assert (progress.status, progress.best_score, progress.content_version) == (
+        "complete",
+        80,
+        "v1",
+    )
     assert store.open_attempt(learner.id, scenario, "v1") is None
 
 
@@ -107,10 +116,14 @@ def _write_many(url: str, attempt_id: int, count: int, barrier) -> None:
 def test_two_processes_write_at_once_without_losing_anything(db_url, store, learner_and_code):
     """Do two processes saving choices at the same moment both succeed, with nothing lost?"""
     learner, _ = learner_and_code
-    attempts = [store.start_attempt(learner.id, "friend-request-from-pupil", "v1") for _ in range(2)]
+    attempts = [
+        store.start_attempt(learner.id, "friend-request-from-pupil", "v1") for _ in range(2)
+    ]
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(2)
-    workers = [context.Process(target=_write_many, args=(db_url, a, 150, barrier)) for a in attempts]
+    workers = [
+        context.Process(target=_write_many, args=(db_url, a, 150, barrier)) for a in attempts
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -126,7 +139,9 @@ def test_concurrent_writers_to_one_attempt_get_distinct_places(db_url, store, le
     attempt = store.start_attempt(learner.id, "friend-request-from-pupil", "v1")
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(2)
-    workers = [context.Process(target=_write_many, args=(db_url, attempt, 100, barrier)) for _ in range(2)]
+    workers = [
+        context.Process(target=_write_many, args=(db_url, attempt, 100, barrier)) for _ in range(2)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
