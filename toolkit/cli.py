@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from toolkit import settings
+from toolkit import coverage, settings
 from toolkit.apps import SCHOOL_KEY
 from toolkit.content import ContentError, json_schemas, load_catalogue
 from toolkit.roster import RosterError, import_roster
@@ -129,6 +129,29 @@ def voila_command(notebook: Path, host: str, port: int) -> list[str]:
     ]
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(settings.content_root())
+    schools = [args.school] if args.school else sorted(catalogue.profiles)
+    reports = {school: coverage.coverage(catalogue, school) for school in schools}
+    if args.format == "csv":
+        header, *rows = "".join(coverage.as_csv(r) for r in reports.values()).splitlines()
+        print("\n".join([header, *(r for r in rows if r != header)]))
+    else:
+        print("\n\n".join(coverage.as_table(r) for r in reports.values()))
+    below = [
+        s
+        for s, r in reports.items()
+        if args.min is not None and coverage.staff_percent(r) < args.min
+    ]
+    if below:
+        print(
+            f"esafety: staff clause coverage is below {args.min}% for {', '.join(below)}",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="esafety", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -164,6 +187,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="The roster CSV file.")
     p.set_defaults(func=cmd_roster_import)
 
+    p = sub.add_parser("coverage", help="List every policy clause with what teaches it.")
+    p.add_argument("--school", help="One school profile id (default: all schools).")
+    p.add_argument("--format", choices=["table", "csv"], default="table", help="Output format.")
+    p.add_argument(
+        "--min", type=float, help="Exit non-zero if staff clause coverage is below this percent."
+    )
+    p.set_defaults(func=cmd_coverage)
+
     p = sub.add_parser("serve", help="Serve the staff app with Voila.")
     p.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
     p.add_argument("--port", type=int, default=8866, help="Port to listen on.")
@@ -178,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ContentError, RosterError, StoreError, CommandError) as err:
         print(f"esafety: {err}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

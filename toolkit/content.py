@@ -11,7 +11,15 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 import jinja2
 import jinja2.meta
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    ValidationError,
+)
 
 SCHEMA_VERSION = 1
 
@@ -115,9 +123,40 @@ class ModuleList(Model):
 # --- branching scenario ---------------------------------------------------------------
 
 
+# Settings with a fixed set of values: an outcome may depend on one of them.
+CHOICE_SETTINGS = {
+    name: get_args(info.annotation)
+    for name, info in SchoolSettings.model_fields.items()
+    if get_origin(info.annotation) is Literal
+}
+
+
+class OutcomeBySetting(Model):
+    """An outcome that differs between schools, following one of their settings."""
+
+    setting: Literal[tuple(CHOICE_SETTINGS)]  # type: ignore[valid-type]
+    cases: dict[str, Outcome] = Field(min_length=1, description="Outcome for each value named.")
+    otherwise: Outcome = Field(description="Outcome for the values not named in cases.")
+
+    def resolve(self, settings: SchoolSettings) -> str:
+        return self.cases.get(getattr(settings, self.setting), self.otherwise)
+
+
+def _outcome_form(value: Any) -> str:
+    return "by-setting" if isinstance(value, dict | OutcomeBySetting) else "fixed"
+
+
+ChoiceOutcome = Annotated[
+    Annotated[Outcome, Tag("fixed")] | Annotated[OutcomeBySetting, Tag("by-setting")],
+    Discriminator(_outcome_form),
+]
+
+
 class Choice(Model):
     label: Text
-    outcome: Outcome
+    outcome: ChoiceOutcome = Field(
+        description="safe, risky or unsafe; or, where schools differ, a mapping that follows a setting."
+    )
     feedback: Text
     next: Slug | None = Field(None, description="The step that follows; none ends the scenario.")
     cites: list[Citation] = Field(min_length=1)
@@ -175,7 +214,14 @@ class Scenario(Model):
             step_id: step.model_copy(
                 update={
                     "choices": [
-                        c.model_copy(update={"cites": [x for x in c.cites if x.startswith(prefix)]})
+                        c.model_copy(
+                            update={
+                                "cites": [x for x in c.cites if x.startswith(prefix)],
+                                "outcome": c.outcome.resolve(profile.settings)
+                                if isinstance(c.outcome, OutcomeBySetting)
+                                else c.outcome,
+                            }
+                        )
                         for c in step.choices
                     ]
                 }
@@ -334,7 +380,7 @@ UPGRADES: dict[int, Callable[[dict], dict]] = {}
 def _problems_from(err: ValidationError, model: type[BaseModel], file: str) -> list[Problem]:
     problems = []
     for e in err.errors():
-        loc = e["loc"]
+        loc = tuple(part for part in e["loc"] if part not in ("fixed", "by-setting"))  # union tags
         path = "/" + "/".join(str(part) for part in loc)
         value = e.get("input")
         kind = e["type"]
@@ -459,6 +505,25 @@ def _check_scenario(data: dict, file: str) -> Iterator[Problem]:
             )
     for path, text in _raw_prose(data):
         yield from _check_template(text, path, file)
+    for step_id, step in _mapping(data.get("steps")).items():
+        for i, choice in enumerate(_items(_mapping(step).get("choices"))):
+            yield from _check_outcome_cases(
+                _mapping(choice).get("outcome"), f"/steps/{step_id}/choices/{i}/outcome", file
+            )
+
+
+def _check_outcome_cases(outcome: Any, path: str, file: str) -> Iterator[Problem]:
+    values = CHOICE_SETTINGS.get(_mapping(outcome).get("setting"))
+    if values is None:
+        return
+    for value in _mapping(_mapping(outcome).get("cases")):
+        if value not in values:
+            yield Problem(
+                file,
+                f"{path}/cases/{value}",
+                f"{value!r} is not a value of {outcome['setting']}",
+                f"use one of: {', '.join(values)}",
+            )
 
 
 def _raw_prose(data: dict) -> Iterator[tuple[str, str]]:

@@ -115,17 +115,17 @@ class StaffApp:
 
     def show_sign_in(self) -> None:
         self.learner = None
-        # continuous_update=True: each field sends its value once, when it loses focus, so a
+        # continuous_update=False: each field sends its value once, when it loses focus, so a
         # quick Tab + Enter cannot click "Sign in" before the last keystrokes reach the kernel
         # (ipywidgets holds back a field's updates while one is in flight; clicks go at once).
         self.email = w.Text(
             description="Email",
             placeholder="you@school.example",
-            continuous_update=True,
+            continuous_update=False,
             layout=w.Layout(width="100%"),
         )
         self.code = w.Password(
-            description="Access code", continuous_update=True, layout=w.Layout(width="100%")
+            description="Access code", continuous_update=False, layout=w.Layout(width="100%")
         )
         self.email.style.description_width = "8rem"
         self.code.style.description_width = "8rem"
