@@ -127,12 +127,13 @@ def test_shipped_text_names_no_real_person():
         assert name not in text
 
 
-def test_profile_clauses_quote_the_policy():
-    """Is every catalogue clause of Barley Lane found word for word in the policy text?"""
-    catalogue = load_catalogue(PROJECT_ROOT)
-    source = PROJECT_ROOT.parent / "shared" / "policies" / "barley-lane-primary.txt"
+@pytest.mark.parametrize("school", sorted(p.stem for p in (PROJECT_ROOT / "policies").glob("*.yaml")))
+def test_profile_clauses_quote_the_policy(school):
+    """Is every catalogue clause found word for word in the school's policy text?"""
+    source = PROJECT_ROOT.parent / "shared" / "policies" / f"{school}.txt"
     if not source.exists():
         pytest.skip("the source policies are not beside this checkout")
-    policy = " ".join(source.read_text(encoding="utf-8").split())
-    for clause in catalogue.profiles["barley-lane-primary"].clauses:
+    policy = " ".join(source.read_text(encoding="utf-8").replace("**", "").split())
+    profile = load_catalogue(PROJECT_ROOT).profiles[school]
+    for clause in profile.clauses:
         assert " ".join(clause.text.split()) in policy, clause.id

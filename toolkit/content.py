@@ -62,6 +62,13 @@ class SchoolSettings(Model):
     bullying_support_from: Text = Field(
         description="Who staff go to for support when they are bullied online."
     )
+    bullying_report_to: Text = Field(
+        description="Who staff report cyberbullying or trolling aimed at them to."
+    )
+    safeguarding_report_to: Text = Field(
+        description="Who staff tell, the same day, about a safeguarding concern seen online "
+        "(radicalisation, grooming, a disclosure, indecent images)."
+    )
     personal_use_at_work: Literal[
         "break_times_personal_device",
         "break_or_lunch_no_children",
