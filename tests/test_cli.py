@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -120,3 +121,54 @@ def test_voila_serves_one_notebook_no_files_and_culls_idle_kernels():
     assert "--VoilaConfiguration.file_allowlist=[]" in command
     assert any(arg.startswith("--MappingKernelManager.cull_idle_timeout=") for arg in command)
     assert command[3].endswith("staff.ipynb")
+
+
+@pytest.mark.parametrize(
+    "school",
+    ["bury-ce-primary", "lunsford-primary", "st-benedicts-catholic-primary", "the-learning-trust"],
+)
+def test_init_sets_up_any_of_the_five_schools(home, school):
+    """Does `esafety init --school ID` set up each shipped school?"""
+    result = esafety(home, "init", "--school", school)
+    assert result.returncode == 0, result.stderr
+    assert Store(f"sqlite:///{home / 'esafety.db'}").get_meta("school") == school
+
+
+def test_coverage_csv_lists_every_clause_with_what_teaches_it(home):
+    """Does `esafety coverage --format csv` give school,clause_id,strength,covered_by for each clause?"""
+    result = esafety(home, "coverage", "--school", "barley-lane-primary", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "school,clause_id,strength,covered_by"
+    row = next(line for line in lines if line.startswith("barley-lane-primary,staff-use-4,must,"))
+    assert "friend-request-from-pupil/request/choice" in row
+
+
+def test_coverage_min_fails_below_the_threshold(home, tmp_path):
+    """Does --min exit non-zero when staff clause coverage is lower, and zero when it is met?"""
+    assert esafety(home, "coverage", "--min", "100").returncode == 0
+    content = tmp_path / "content"
+    for folder in ("policies", "scenarios"):
+        shutil.copytree(PROJECT_ROOT / folder, content / folder)
+    for scenario in (content / "scenarios" / "staff").glob("*.yaml"):
+        if scenario.name not in ("modules.yaml", "photos-school-trip.yaml"):
+            scenario.unlink()
+    env_result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "toolkit.cli",
+            "coverage",
+            "--min",
+            "100",
+            "--school",
+            "barley-lane-primary",
+        ],
+        env={**os.environ, "ESAFETY_HOME": str(home), "ESAFETY_CONTENT": str(content)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert env_result.returncode == 2
+    assert "below 100.0% for barley-lane-primary" in env_result.stderr
+    assert "NOT TAUGHT" in env_result.stdout

@@ -195,3 +195,43 @@ def _path_to(scenario, target):
                 paths[choice.next] = [*paths[step_id], (step_id, i)]
                 todo.append(choice.next)
     return paths[target]
+
+
+SCHOOLS = [
+    "barley-lane-primary",
+    "bury-ce-primary",
+    "lunsford-primary",
+    "st-benedicts-catholic-primary",
+    "the-learning-trust",
+]
+
+
+@pytest.mark.parametrize("school", SCHOOLS)
+def test_each_school_sees_its_modules_and_plays_every_scenario(store, catalogue, school):
+    """For every school, does the app list its modules in order and play each scenario to a summary?"""
+    ((learner, code),) = store.add_learners(
+        [NewLearner("Kim", "kim@school.example", "teacher", date(2026, 9, 1))]
+    )
+    app = StaffApp(store, catalogue, school)
+    sign_in(app, learner.email, code)
+    titles = [m.title for m in catalogue.modules_for("teacher")]
+    headings = [c.value for c in app.body.children if "<h2>" in getattr(c, "value", "")]
+    assert [next(t for t in titles if t in h) for h in headings] == titles
+    assert catalogue.profiles[school].name in app.body.children[0].value
+    for scenario_id in catalogue.scenarios:
+        for pick in ("first", "safe"):
+            app.show_modules()
+            app.scenario_buttons[scenario_id].click()
+            while app.run is not None:
+                choices = app.run.step.choices
+                index = (
+                    0
+                    if pick == "first"
+                    else next(i for i, c in enumerate(choices) if c.outcome == "safe")
+                )
+                app.choice_buttons[index].click()
+                assert app.alert.value == "", app.alert.value
+                app.continue_button.click()
+            assert "Your score is" in app.summary.value
+            if pick == "safe":
+                assert "Your score is <strong>100%</strong>" in app.summary.value
