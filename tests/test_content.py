@@ -127,7 +127,9 @@ def test_shipped_text_names_no_real_person():
         assert name not in text
 
 
-@pytest.mark.parametrize("school", sorted(p.stem for p in (PROJECT_ROOT / "policies").glob("*.yaml")))
+@pytest.mark.parametrize(
+    "school", sorted(p.stem for p in (PROJECT_ROOT / "policies").glob("*.yaml"))
+)
 def test_profile_clauses_quote_the_policy(school):
     """Is every catalogue clause found word for word in the school's policy text?"""
     source = PROJECT_ROOT.parent / "shared" / "policies" / f"{school}.txt"
