@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import ipywidgets as w
 
-from toolkit.content import Catalogue, Module, SchoolProfile
+from toolkit.content import Catalogue, Module, Scenario, SchoolProfile
 from toolkit.engine import ScenarioRun, Taken
 from toolkit.store import Learner, SignInFailed, Store
 
@@ -79,6 +79,7 @@ class StaffApp:
         self.learner: Learner | None = None
         self.run: ScenarioRun | None = None
         self.attempt_id: int | None = None
+        self._rendered: dict[str, Scenario] = {}
         self.alert = w.HTML()
         self.body = w.VBox()
         self.root = w.VBox([w.HTML(CSS), self.alert, self.body])
@@ -103,6 +104,12 @@ class StaffApp:
                 )
 
         return run
+
+    def show(self, children: list[w.Widget], focus: w.DOMWidget | None = None) -> None:
+        """Swap the view; move keyboard focus into it so keyboard users need not Tab from the top."""
+        self.body.children = children
+        if focus is not None:
+            focus.focus()
 
     def show_alert(self, message: str) -> None:
         self.alert.value = f'<div class="esafety-alert" role="alert">{escape(message)}</div>'
@@ -130,15 +137,18 @@ class StaffApp:
         self.email.style.description_width = "8rem"
         self.code.style.description_width = "8rem"
         self.sign_in_button = self.on_click(action_button("Sign in", primary=True), self.sign_in)
-        self.body.children = [
-            w.HTML(
-                f"<h1>{escape(self.profile.name)}: social media training</h1>"
-                "<p>Sign in with your school email and the access code you were given.</p>"
-            ),
-            self.email,
-            self.code,
-            self.sign_in_button,
-        ]
+        self.show(
+            [
+                w.HTML(
+                    f"<h1>{escape(self.profile.name)}: social media training</h1>"
+                    "<p>Sign in with your school email and the access code you were given.</p>"
+                ),
+                self.email,
+                self.code,
+                self.sign_in_button,
+            ],
+            focus=self.email,
+        )
 
     def sign_in(self) -> None:
         email, code = self.email.value.strip(), self.code.value
@@ -149,6 +159,7 @@ class StaffApp:
             self.learner = self.store.sign_in(email, code)
         except SignInFailed as err:
             self.code.value = ""
+            self.code.focus()
             self.show_alert(
                 f"{err} Check them and try again, or ask {self.profile.settings.dsl} for a new code."
             )
@@ -183,14 +194,17 @@ class StaffApp:
                     "in progress": "Continue",
                     "complete": "Play again",
                 }[status]
-                title = scenario.for_school(self.profile).title
+                title = self.rendered(scenario.id).title
                 button = action_button(f"{verb}: {title} ({status})")
                 self.scenario_buttons[scenario.id] = self.on_click(
                     button, functools.partial(self.play, scenario.id)
                 )
                 children.append(button)
         sign_out = self.on_click(action_button("Sign out"), self.show_sign_in)
-        self.body.children = [*children, sign_out]
+        unfinished = [
+            b for sid, b in self.scenario_buttons.items() if progress[sid].status != "complete"
+        ]
+        self.show([*children, sign_out], focus=(unfinished or [sign_out])[0])
 
     def module_heading(self, module: Module, statuses: list[str]) -> str:
         due = self.due_date(module)
@@ -209,8 +223,16 @@ class StaffApp:
 
     # --- play a scenario --------------------------------------------------------------
 
+    def rendered(self, scenario_id: str) -> Scenario:
+        """The scenario as this school reads it, rendered once per page."""
+        if scenario_id not in self._rendered:
+            self._rendered[scenario_id] = self.catalogue.scenarios[scenario_id].for_school(
+                self.profile
+            )
+        return self._rendered[scenario_id]
+
     def play(self, scenario_id: str) -> None:
-        scenario = self.catalogue.scenarios[scenario_id].for_school(self.profile)
+        scenario = self.rendered(scenario_id)
         version = self.catalogue.version(scenario_id, self.profile.id)
         self.attempt_id = self.store.open_attempt(self.learner.id, scenario_id, version)
         if self.attempt_id is None:
@@ -240,7 +262,9 @@ class StaffApp:
             self.on_click(action_button(choice.label), functools.partial(self.choose, i))
             for i, choice in enumerate(run.step.choices)
         ]
-        self.body.children = [self.step_text, *self.choice_buttons, self.back_button()]
+        self.show(
+            [self.step_text, *self.choice_buttons, self.back_button()], focus=self.choice_buttons[0]
+        )
 
     def choose(self, index: int) -> None:
         run = self.run
@@ -263,7 +287,9 @@ class StaffApp:
             action_button("Finish and see your summary" if last else "Continue", primary=True),
             self.proceed,
         )
-        self.body.children = [self.feedback, self.continue_button, self.back_button()]
+        self.show(
+            [self.feedback, self.continue_button, self.back_button()], focus=self.continue_button
+        )
 
     def citations(self, cites: list[str]) -> str:
         if not cites:
@@ -302,7 +328,8 @@ class StaffApp:
             action_button("Play this scenario again"), functools.partial(self.play, scenario_id)
         )
         self.run = self.attempt_id = None
-        self.body.children = [self.summary, self.back_button(primary=True), again]
+        back = self.back_button(primary=True)
+        self.show([self.summary, back, again], focus=back)
 
     def back_button(self, primary: bool = False) -> w.Button:
         return self.on_click(

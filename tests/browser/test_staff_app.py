@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 SCHOOL = "barley-lane-primary"
 SCENARIO = "friend-request-from-pupil"
 RENDER_TIMEOUT_MS = 60_000  # first render: kernel start and the notebook run
+STEP_TIMEOUT_MS = 20_000  # one round trip through the kernel after a key press
 SCENARIO_TITLE = "A friend request from a pupil"
 
 
@@ -61,13 +62,13 @@ def squash(text: str) -> str:
 
 
 def tab_to(page: Page, wanted: Callable[[dict], bool], what: str, limit: int = 120) -> None:
-    """Press Tab until the focused element is the one wanted; fail if it never comes."""
+    """Press Tab until the focused element is the one wanted (it may be already); fail if it never comes."""
     seen = []
     for _ in range(limit):
-        page.keyboard.press("Tab")
         active = page.evaluate(ACTIVE_ELEMENT)
         if active and wanted(active):
             return
+        page.keyboard.press("Tab")
         seen.append(active and f"{active['tag']}:{active['label'] or active['text'][:40]}")
     pytest.fail(f"Tab never reached {what}; focus went through {seen}")
 
@@ -280,3 +281,29 @@ def test_rendered_page_holds_no_notebook_source(server):
     assert b"Sign in" in body or b"application/vnd.jupyter.widget-view+json" in body
     assert NOTEBOOK_SOURCE not in body and b"staff_app()" not in body
     assert SQLITE_HEADER not in body
+
+
+# --- 5. focus follows the view, so keyboard users need not Tab from the top --------------
+
+
+def test_focus_moves_into_each_new_view(page, server, catalogue):
+    """After each screen change, is keyboard focus on the first thing to act on?"""
+    _, email, code = server.learner("focus")
+    scenario = catalogue.scenarios[SCENARIO].for_school(catalogue.profile(SCHOOL))
+    open_sign_in(page, server)
+    sign_in_with_mouse(page, email, code)
+    first_module = catalogue.modules_for("teacher")[0]
+    first_scenario = catalogue.scenarios_in(first_module.id)[0].for_school(
+        catalogue.profile(SCHOOL)
+    )
+    expect(
+        page.get_by_role("button", name=f"Start: {first_scenario.title} (not started)")
+    ).to_be_focused(timeout=STEP_TIMEOUT_MS)
+    page.keyboard.press("Escape")
+    start_button(page).focus()
+    page.keyboard.press("Enter")
+    first = scenario.steps[scenario.start].choices[0]
+    expect(button(page, first.label)).to_be_focused(timeout=STEP_TIMEOUT_MS)
+    page.keyboard.press("Enter")
+    onward = "Continue" if first.next else "Finish and see your summary"
+    expect(button(page, onward)).to_be_focused(timeout=STEP_TIMEOUT_MS)
