@@ -307,3 +307,36 @@ def test_focus_moves_into_each_new_view(page, server, catalogue):
     page.keyboard.press("Enter")
     onward = "Continue" if first.next else "Finish and see your summary"
     expect(button(page, onward)).to_be_focused(timeout=STEP_TIMEOUT_MS)
+
+
+# --- 6. one scenario of every module, played in the browser -----------------------------
+
+
+def test_one_scenario_of_each_module_plays_to_its_summary(page, server, catalogue):
+    """Can a learner play a scenario of every module to the end, with each choice saved?"""
+    learner_id, email, code = server.learner("modules")
+    open_sign_in(page, server)
+    sign_in_with_mouse(page, email, code)
+    profile = catalogue.profile(SCHOOL)
+    played = []
+    for module in catalogue.modules_for("teacher"):
+        scenario = catalogue.scenarios_in(module.id)[0].for_school(profile)
+        page.get_by_role("button", name=f"Start: {scenario.title} (not started)").click()
+        step_id = scenario.start
+        while True:
+            choices = scenario.steps[step_id].choices
+            index = next(i for i, c in enumerate(choices) if c.outcome == "safe")
+            button(page, choices[index].label).click()
+            expect(page.get_by_role("status")).to_contain_text(OUTCOME_TEXT["safe"])
+            following = choices[index].next
+            button(page, "Continue" if following else "Finish and see your summary").click()
+            if following is None or not scenario.steps[following].choices:
+                break  # an ending step's text shows on the summary
+            step_id = following
+        expect(page.get_by_text("Your score is 100%")).to_be_visible()
+        played.append(scenario.id)
+        button(page, "Back to my modules").first.click()
+        expect(page.locator("h1", has_text="Your training")).to_be_visible()
+    store = Store(server.db_url)
+    done = {a["scenario_id"] for a in store.attempts_for(learner_id) if a["completed_at"]}
+    assert done == set(played) and len(played) == len(catalogue.modules)
