@@ -238,10 +238,99 @@ class Scenario(Model):
         return rendered.model_copy(update={"steps": steps})
 
 
+# --- module quiz bank -----------------------------------------------------------------
+
+
+class QuizOption(Model):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z]$")] = Field(
+        description="A letter, a to z."
+    )
+    text: Text
+    correct: bool
+    feedback: Text = Field(description="Why this option is right or wrong.")
+
+
+class QuizQuestion(Model):
+    id: Slug
+    kind: Literal["single", "multiple"] = Field(description="One right option, or several.")
+    text: Text
+    options: list[QuizOption] = Field(min_length=3, max_length=6)
+    cites: list[Citation] = Field(min_length=1)
+
+    def correct_ids(self) -> list[str]:
+        return sorted(o.id for o in self.options if o.correct)
+
+    def option(self, option_id: str) -> QuizOption:
+        return next(o for o in self.options if o.id == option_id)
+
+
+class Reflection(Model):
+    prompt: Text
+    points: int = Field(ge=1, le=10, description="Marks the DSL can give in the formgrader.")
+
+
+class QuizBank(Model):
+    schema_version: int
+    module: Slug
+    title: Text
+    draw: int = Field(5, ge=1, le=20, description="Questions drawn for each attempt.")
+    questions: list[QuizQuestion] = Field(min_length=1)
+    reflection: Reflection
+
+    @property
+    def id(self) -> str:
+        return self.module
+
+    def question(self, question_id: str) -> QuizQuestion:
+        return next(q for q in self.questions if q.id == question_id)
+
+    def map_prose(self, fn: Callable[[str, str], str]) -> QuizBank:
+        """A copy with every piece of prose passed through fn(key_path, text)."""
+        questions = [
+            q.model_copy(
+                update={
+                    "text": fn(f"/questions/{i}/text", q.text),
+                    "options": [
+                        o.model_copy(
+                            update={
+                                "text": fn(f"/questions/{i}/options/{j}/text", o.text),
+                                "feedback": fn(f"/questions/{i}/options/{j}/feedback", o.feedback),
+                            }
+                        )
+                        for j, o in enumerate(q.options)
+                    ],
+                }
+            )
+            for i, q in enumerate(self.questions)
+        ]
+        reflection = self.reflection.model_copy(
+            update={"prompt": fn("/reflection/prompt", self.reflection.prompt)}
+        )
+        return self.model_copy(
+            update={
+                "title": fn("/title", self.title),
+                "questions": questions,
+                "reflection": reflection,
+            }
+        )
+
+    def for_school(self, profile: SchoolProfile) -> QuizBank:
+        """The bank as one school reads it: settings filled in, only its own citations."""
+        values = profile.template_values()
+        rendered = self.map_prose(lambda _path, text: _TEMPLATES.from_string(text).render(values))
+        prefix = f"{profile.id}#"
+        questions = [
+            q.model_copy(update={"cites": [c for c in q.cites if c.startswith(prefix)]})
+            for q in rendered.questions
+        ]
+        return rendered.model_copy(update={"questions": questions})
+
+
 KINDS: dict[str, type[Model]] = {
     "profile": SchoolProfile,
     "modules": ModuleList,
     "scenario": Scenario,
+    "quiz": QuizBank,
 }
 
 _TEMPLATES = jinja2.Environment(
@@ -325,7 +414,12 @@ _YAML_HINT = "check the indentation and quote text that contains ': ' or starts 
 def kind_of(data: Any) -> str | None:
     if not isinstance(data, dict):
         return None
-    for kind, key in (("scenario", "steps"), ("profile", "clauses"), ("modules", "modules")):
+    for kind, key in (
+        ("scenario", "steps"),
+        ("profile", "clauses"),
+        ("modules", "modules"),
+        ("quiz", "questions"),
+    ):
         if key in data:
             return kind
     return None
@@ -343,7 +437,7 @@ def inspect(data: Any, file: str, kind: str | None = None) -> tuple[Model | None
     """The typed model (None if it cannot be built) and every problem found in the file."""
     kind = kind or kind_of(data)
     if kind is None:
-        hint = "a scenario has 'steps', a school profile 'clauses', a module list 'modules'"
+        hint = "a scenario has 'steps', a school profile 'clauses', a module list 'modules', a quiz 'questions'"
         return None, [Problem(file, "", "cannot tell what this file is", hint)]
     try:
         data = _upgrade(data, file)
@@ -558,9 +652,63 @@ def _check_template(text: Any, path: str, file: str) -> Iterator[Problem]:
         yield Problem(file, path, f"unknown setting {name!r}", _known("settings", TEMPLATE_NAMES))
 
 
+def _check_quiz(data: dict, file: str) -> Iterator[Problem]:
+    questions = _items(data.get("questions"))
+    yield from _check_unique(questions, "/questions", "question", file)
+    minimum = max(8, data.get("draw", 5) if isinstance(data.get("draw"), int) else 5)
+    if len(questions) < minimum:
+        yield Problem(
+            file,
+            "/questions",
+            f"{len(questions)} questions; a bank needs at least {minimum}",
+            "a bank larger than one sitting lets each attempt draw afresh",
+        )
+    kinds = {_mapping(q).get("kind") for q in questions}
+    if questions and not {"single", "multiple"} <= kinds:
+        yield Problem(file, "/questions", "a bank needs both single- and multiple-answer questions")
+    for i, question in enumerate(questions):
+        yield from _check_question(_mapping(question), f"/questions/{i}", file)
+    for path, text in _raw_quiz_prose(data):
+        yield from _check_template(text, path, file)
+
+
+def _check_question(question: dict, path: str, file: str) -> Iterator[Problem]:
+    options = [_mapping(o) for o in _items(question.get("options"))]
+    ids = [o.get("id") for o in options]
+    for j, option_id in enumerate(ids):
+        if option_id in ids[:j]:
+            yield Problem(file, f"{path}/options/{j}/id", f"option id {option_id!r} is used twice")
+    right = sum(o.get("correct") is True for o in options)
+    kind = question.get("kind")
+    if kind == "single" and right != 1:
+        yield Problem(
+            file,
+            f"{path}/options",
+            f"a single-answer question needs exactly one correct option, not {right}",
+        )
+    if kind == "multiple" and not 2 <= right < len(options):
+        yield Problem(
+            file,
+            f"{path}/options",
+            f"a multiple-answer question needs two or more correct options and one wrong one ({right} of {len(options)} are correct)",
+        )
+
+
+def _raw_quiz_prose(data: dict) -> Iterator[tuple[str, Any]]:
+    """The bank's prose with its key paths, from raw data (mirrors QuizBank.map_prose)."""
+    yield "/title", data.get("title")
+    yield "/reflection/prompt", _mapping(data.get("reflection")).get("prompt")
+    for i, question in enumerate(_items(data.get("questions"))):
+        yield f"/questions/{i}/text", _mapping(question).get("text")
+        for j, option in enumerate(_items(_mapping(question).get("options"))):
+            for key in ("text", "feedback"):
+                yield f"/questions/{i}/options/{j}/{key}", _mapping(option).get(key)
+
+
 CHECKS: dict[str, Callable[[dict, str], Iterator[Problem]]] = {
     "profile": _check_profile,
     "modules": _check_modules,
+    "quiz": _check_quiz,
     "scenario": _check_scenario,
 }
 
@@ -612,6 +760,7 @@ class Catalogue:
     profiles: dict[str, SchoolProfile] = field(default_factory=dict)
     modules: dict[str, Module] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
+    quizzes: dict[str, QuizBank] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     blobs: dict[str, bytes] = field(default_factory=dict)
 
@@ -635,6 +784,9 @@ class Catalogue:
         return content_version(
             self.blobs[f"scenario:{scenario_id}"], self.blobs[f"profile:{school_id}"]
         )
+
+    def quiz_version(self, module_id: str, school_id: str) -> str:
+        return content_version(self.blobs[f"quiz:{module_id}"], self.blobs[f"profile:{school_id}"])
 
     def scenarios_in(self, module_id: str) -> list[Scenario]:
         return sorted(
@@ -671,14 +823,16 @@ def read_file(path: Path, name: str) -> tuple[Any, bytes]:
 
 
 def shipped_files(root: Path) -> list[Path]:
-    return sorted((root / "policies").glob("*.yaml")) + sorted(
-        (root / "scenarios" / "staff").glob("*.yaml")
-    )
+    return [
+        *sorted((root / "policies").glob("*.yaml")),
+        *sorted((root / "scenarios" / "staff").glob("*.yaml")),
+        *sorted((root / "scenarios" / "quizzes").glob("*.yaml")),
+    ]
 
 
 def load_catalogue(root: Path, extra: Iterable[Path] = ()) -> Catalogue:
     """Load the shipped content (and any extra files), reporting every problem at once."""
-    catalogue, problems, scenarios_raw = Catalogue(), [], []
+    catalogue, problems, referring = Catalogue(), [], []
     for path in dict.fromkeys(p.resolve() for p in [*shipped_files(root), *extra]):
         name = _display(path, root)
         try:
@@ -688,11 +842,11 @@ def load_catalogue(root: Path, extra: Iterable[Path] = ()) -> Catalogue:
             continue
         model, found = inspect(data, name)
         problems.extend(found)
-        if kind_of(data) == "scenario":
-            scenarios_raw.append((name, data))
+        if kind_of(data) in ("scenario", "quiz"):
+            referring.append((name, data))
         if model is not None and not found:
             problems.extend(_register(catalogue, model, name, blob))
-    for name, data in scenarios_raw:
+    for name, data in referring:
         problems.extend(_check_references(catalogue, data, name))
     if problems:
         raise ContentError(problems)
@@ -706,11 +860,11 @@ def _register(catalogue: Catalogue, model: Model, name: str, blob: bytes) -> Ite
                 yield Problem(name, f"/modules/{i}/id", f"module {module.id!r} is defined twice")
             catalogue.modules[module.id] = module
         return
-    kind, table = (
-        ("profile", catalogue.profiles)
-        if isinstance(model, SchoolProfile)
-        else ("scenario", catalogue.scenarios)
-    )
+    kind, table = {
+        SchoolProfile: ("profile", catalogue.profiles),
+        Scenario: ("scenario", catalogue.scenarios),
+        QuizBank: ("quiz", catalogue.quizzes),
+    }[type(model)]
     key = f"{kind}:{model.id}"
     if key in catalogue.files:
         yield Problem(
@@ -732,28 +886,39 @@ def _check_references(catalogue: Catalogue, data: dict, file: str) -> Iterator[P
         yield Problem(
             file, "/module", f"no module {module!r}", _known("modules", catalogue.modules)
         )
-    for step_id, step in _mapping(data.get("steps")).items():
-        for i, choice in enumerate(_items(_mapping(step).get("choices"))):
-            for j, citation in enumerate(_items(_mapping(choice).get("cites"))):
-                if not isinstance(citation, str) or citation.count("#") != 1:
-                    continue  # the schema reports its form
-                school_id, clause_id = citation.split("#")
-                path = f"/steps/{step_id}/choices/{i}/cites/{j}"
-                profile = catalogue.profiles.get(school_id)
-                if profile is None:
-                    yield Problem(
-                        file,
-                        path,
-                        f"no school profile {school_id!r}",
-                        _known("schools", catalogue.profiles),
-                    )
-                elif clause_id not in {c.id for c in profile.clauses}:
-                    yield Problem(
-                        file,
-                        path,
-                        f"{school_id} has no clause {clause_id!r}",
-                        f"see the clause ids in policies/{school_id}.yaml",
-                    )
+    for path, citation in _raw_citations(data, ""):
+        if not isinstance(citation, str) or citation.count("#") != 1:
+            continue  # the schema reports its form
+        school_id, clause_id = citation.split("#")
+        profile = catalogue.profiles.get(school_id)
+        if profile is None:
+            yield Problem(
+                file,
+                path,
+                f"no school profile {school_id!r}",
+                _known("schools", catalogue.profiles),
+            )
+        elif clause_id not in {c.id for c in profile.clauses}:
+            yield Problem(
+                file,
+                path,
+                f"{school_id} has no clause {clause_id!r}",
+                f"see the clause ids in policies/{school_id}.yaml",
+            )
+
+
+def _raw_citations(data: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """Every entry of every 'cites' list in raw data, with its key path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "cites":
+                for j, citation in enumerate(_items(value)):
+                    yield f"{path}/cites/{j}", citation
+            else:
+                yield from _raw_citations(value, f"{path}/{key}")
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _raw_citations(item, f"{path}/{i}")
 
 
 def json_schemas() -> dict[str, dict]:

@@ -26,12 +26,16 @@ class ClauseCoverage:
 
 
 def teaching_points(catalogue: Catalogue) -> Iterator[tuple[str, str]]:
-    """Every (citation, where) pair: each scenario choice that cites a clause."""
+    """Every (citation, where) pair: each scenario choice and quiz question that cites a clause."""
     for scenario in sorted(catalogue.scenarios.values(), key=lambda s: s.id):
         for step_id, step in scenario.steps.items():
             for i, choice in enumerate(step.choices):
                 for citation in choice.cites:
                     yield citation, f"{scenario.id}/{step_id}/choice {i + 1}"
+    for quiz in sorted(catalogue.quizzes.values(), key=lambda q: q.id):
+        for question in quiz.questions:
+            for citation in question.cites:
+                yield citation, f"quiz {quiz.id}/{question.id}"
 
 
 def coverage(catalogue: Catalogue, school_id: str) -> list[ClauseCoverage]:
