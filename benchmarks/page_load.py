@@ -198,7 +198,7 @@ def make_targets(work: Path) -> list[Target]:
     staff = Target(
         "staff app",
         lambda port: [sys.executable, "-m", "toolkit.cli", "serve", "--port", str(port)],
-        {**base_env, "ESAFETY_HOME": str(home)},
+        {**base_env, "ESAFETY_HOME": str(home), "ESAFETY_GRADING": str(home / "grading")},
         home,
     )
 

@@ -43,3 +43,14 @@ def learner_and_code(store: Store):
     person = NewLearner("Jo Bloggs", "jo.bloggs@school.example", "teacher", date(2026, 9, 1))
     ((learner, code),) = store.add_learners([person])
     return learner, code
+
+
+@pytest.fixture(scope="session")
+def course(tmp_path_factory, catalogue):
+    """The nbgrader course of every shipped quiz, built once for the session."""
+    from toolkit import grading
+
+    root = tmp_path_factory.mktemp("grading")
+    profile = catalogue.profiles[SCHOOL]
+    grading.build_course(root, [bank.for_school(profile) for bank in catalogue.quizzes.values()])
+    return root

@@ -24,7 +24,7 @@ def home(tmp_path: Path) -> Path:
 
 
 def esafety(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ESAFETY_HOME": str(home)}
+    env = {**os.environ, "ESAFETY_HOME": str(home), "ESAFETY_GRADING": str(home / "grading")}
     env.pop("ESAFETY_DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "-m", "toolkit.cli", *args],
@@ -164,7 +164,12 @@ def test_coverage_min_fails_below_the_threshold(home, tmp_path):
             "--school",
             "barley-lane-primary",
         ],
-        env={**os.environ, "ESAFETY_HOME": str(home), "ESAFETY_CONTENT": str(content)},
+        env={
+            **os.environ,
+            "ESAFETY_HOME": str(home),
+            "ESAFETY_CONTENT": str(content),
+            "ESAFETY_GRADING": str(home / "grading"),
+        },
         capture_output=True,
         text=True,
         timeout=120,

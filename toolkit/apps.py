@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 
 import ipywidgets as w
 
-from toolkit import settings
+from toolkit import grading, settings
 from toolkit.content import ContentError, load_catalogue
 from toolkit.store import Store, StoreError
 from toolkit.widgets import StaffApp
@@ -34,7 +35,10 @@ def staff_app() -> w.Widget:
         school_id = store.get_meta(SCHOOL_KEY)
         if school_id is None:
             return _notice("This school is not set up yet. Ask the DSL to run: esafety init --demo")
-        return StaffApp(store, load_catalogue(settings.content_root()), school_id).root
+        grader = functools.partial(grading.grade, settings.grading_root())
+        return StaffApp(
+            store, load_catalogue(settings.content_root()), school_id, grader=grader
+        ).root
     except (ContentError, StoreError) as err:
         logging.getLogger(__name__).exception("staff app cannot start")
         return _notice(f"The training cannot start: {err}")

@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from toolkit import coverage, settings
+from toolkit import coverage, grading, settings
 from toolkit.apps import SCHOOL_KEY
 from toolkit.content import ContentError, json_schemas, load_catalogue
 from toolkit.roster import RosterError, import_roster
@@ -35,6 +35,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     checked = [*args.paths] or [
         f"{len(catalogue.profiles)} school profiles",
         f"{len(catalogue.scenarios)} scenarios",
+        f"{len(catalogue.quizzes)} quiz banks",
     ]
     print(f"OK: {', '.join(map(str, checked))} valid.")
     return 0
@@ -63,6 +64,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         return 0
     store.set_meta(SCHOOL_KEY, school_id)
     print(f"Set up for {profile.name}. Data folder: {settings.home()}")
+    built = build_quizzes(catalogue, school_id)
+    print(f"Built {len(built)} module quizzes in {settings.grading_root()}")
     if args.demo:
         domain = f"{school_id}.example"
         people = [
@@ -93,6 +96,46 @@ def print_codes(created: list[tuple[Learner, str]]) -> None:
     width = max(len(learner.email) for learner, _ in created)
     for learner, code in created:
         print(f"  {learner.email:<{width}}  {code}  ({learner.role})")
+
+
+def cmd_quizzes_build(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(settings.content_root())
+    school_id = args.school or _current_school()
+    built = build_quizzes(catalogue, school_id)
+    print(
+        f"Built {len(built)} quizzes for {catalogue.profile(school_id).name} in {settings.grading_root()}: {', '.join(built)}"
+    )
+    return 0
+
+
+def build_quizzes(catalogue, school_id: str) -> list[str]:
+    profile = catalogue.profile(school_id)
+    banks = [bank.for_school(profile) for _, bank in sorted(catalogue.quizzes.items())]
+    return grading.build_course(settings.grading_root(), banks)
+
+
+def cmd_grades_sync(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(settings.content_root())
+    store = Store(settings.database_url())
+    synced = 0
+    for mark in grading.manual_grades(settings.grading_root(), sorted(catalogue.quizzes)):
+        attempt = store.latest_submitted_quiz(mark.learner_id, mark.quiz_id)
+        if attempt is not None:
+            store.set_reflection_grade(attempt, mark.score, mark.max_score)
+            synced += 1
+    print(
+        f"Synced {synced} reflection grade{'s' * (synced != 1)} from the formgrader into the store."
+    )
+    return 0
+
+
+def _current_school() -> str:
+    school_id = Store(settings.database_url()).get_meta(SCHOOL_KEY)
+    if school_id is None:
+        raise CommandError(
+            "no school is set up here yet: run 'esafety init --demo' or 'esafety init --school ID'"
+        )
+    return school_id
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -195,6 +238,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_coverage)
 
+    quizzes = sub.add_parser("quizzes", help="The module quizzes.")
+    quizzes_sub = quizzes.add_subparsers(dest="quizzes_command", required=True)
+    p = quizzes_sub.add_parser("build", help="Generate the nbgrader course of the module quizzes.")
+    p.add_argument("--school", help="School profile id (default: the school set up here).")
+    p.set_defaults(func=cmd_quizzes_build)
+
+    grades = sub.add_parser("grades", help="Grades given in nbgrader's formgrader.")
+    grades_sub = grades.add_subparsers(dest="grades_command", required=True)
+    p = grades_sub.add_parser(
+        "sync", help="Bring the DSL's marks for written reflections into the store."
+    )
+    p.set_defaults(func=cmd_grades_sync)
+
     p = sub.add_parser("serve", help="Serve the staff app with Voila.")
     p.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
     p.add_argument("--port", type=int, default=8866, help="Port to listen on.")
@@ -206,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ContentError, RosterError, StoreError, CommandError) as err:
+    except (ContentError, RosterError, StoreError, CommandError, grading.GradingError) as err:
         print(f"esafety: {err}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped into `head` and the like

@@ -1,11 +1,12 @@
-"""A pure state machine for playing a branching scenario: no widgets, no I/O."""
+"""Pure state machines for a branching scenario and a module quiz: no widgets, no I/O."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Literal
 
-from toolkit.content import Choice, Scenario, Step
+from toolkit.content import Choice, QuizBank, QuizOption, QuizQuestion, Scenario, Step
 
 POINTS = {"safe": 1.0, "risky": 0.5, "unsafe": 0.0}
 
@@ -105,3 +106,92 @@ class ScenarioRun:
                 )
             run.choose(index)
         return run
+
+
+# --- module quiz --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DrawnQuestion:
+    """A question as one attempt shows it: its options in this attempt's order."""
+
+    question: QuizQuestion
+    option_order: tuple[str, ...]
+
+    @property
+    def options(self) -> list[QuizOption]:
+        return [self.question.option(option_id) for option_id in self.option_order]
+
+
+@dataclass
+class QuizRun:
+    """One attempt at a module quiz: a fresh draw, answers checked against the options."""
+
+    bank: QuizBank
+    drawn: list[DrawnQuestion]
+    answers: dict[int, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def draw(cls, bank: QuizBank, rng: random.Random) -> QuizRun:
+        """Draw `bank.draw` questions and shuffle both the questions and their options."""
+        questions = rng.sample(bank.questions, k=min(bank.draw, len(bank.questions)))
+        drawn = []
+        for question in questions:
+            order = [o.id for o in question.options]
+            rng.shuffle(order)
+            drawn.append(DrawnQuestion(question, tuple(order)))
+        return cls(bank, drawn)
+
+    @classmethod
+    def from_spec(cls, bank: QuizBank, spec: list[dict]) -> QuizRun:
+        """Rebuild a saved draw; refuse one that no longer fits the bank."""
+        try:
+            drawn = [
+                DrawnQuestion(bank.question(item["id"]), tuple(item["options"])) for item in spec
+            ]
+        except (StopIteration, KeyError, TypeError):
+            raise EngineError("the saved draw does not match this quiz bank") from None
+        for item in drawn:
+            if sorted(item.option_order) != sorted(o.id for o in item.question.options):
+                raise EngineError(
+                    f"the saved draw of {item.question.id!r} does not match its options"
+                )
+        return cls(bank, drawn)
+
+    def spec(self) -> list[dict]:
+        return [{"id": d.question.id, "options": list(d.option_order)} for d in self.drawn]
+
+    def answer(self, slot: int, option_ids: list[str]) -> None:
+        """Record the options chosen for question `slot` (1-based); only its own options count."""
+        if isinstance(slot, bool) or not isinstance(slot, int) or not 1 <= slot <= len(self.drawn):
+            raise EngineError(f"there is no question {slot!r}")
+        question = self.drawn[slot - 1].question
+        valid = {o.id for o in question.options}
+        if not isinstance(option_ids, list | tuple) or not all(
+            isinstance(x, str) and x in valid for x in option_ids
+        ):
+            raise EngineError(f"question {slot} has no such option")
+        chosen = sorted(set(option_ids))
+        if question.kind == "single" and len(chosen) > 1:
+            raise EngineError(f"question {slot} takes one answer")
+        if chosen:
+            self.answers[slot] = chosen
+        else:
+            self.answers.pop(slot, None)
+
+    @property
+    def unanswered(self) -> list[int]:
+        return [slot for slot in range(1, len(self.drawn) + 1) if slot not in self.answers]
+
+    def submission(self) -> list[tuple[str, list[str]]]:
+        """(question id, chosen option ids) for each slot, in order: what the grader receives."""
+        if self.unanswered:
+            raise EngineError(f"questions {self.unanswered} have no answer yet")
+        return [(d.question.id, self.answers[slot]) for slot, d in enumerate(self.drawn, start=1)]
+
+    def expected_score(self) -> int:
+        """Percent right by the bank's own key (the grader's verdict is the one recorded)."""
+        right = sum(
+            self.answers.get(i) == d.question.correct_ids() for i, d in enumerate(self.drawn, 1)
+        )
+        return round(100 * right / len(self.drawn))

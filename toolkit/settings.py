@@ -27,6 +27,11 @@ SETTINGS = {
         "SQLAlchemy URL of the progress store; empty means a SQLite file in the data folder.",
         "",
     ),
+    "grading": Setting(
+        "ESAFETY_GRADING",
+        "The nbgrader course folder of the module quizzes; empty means grading/ beside the toolkit.",
+        "",
+    ),
     "content": Setting(
         "ESAFETY_CONTENT",
         "Folder holding policies/ and scenarios/; empty means the folder the toolkit ships in.",
@@ -52,3 +57,8 @@ def database_url() -> str:
 def content_root() -> Path:
     configured = _read("content")
     return Path(configured).expanduser().resolve() if configured else PROJECT_ROOT
+
+
+def grading_root() -> Path:
+    configured = _read("grading")
+    return Path(configured).expanduser().resolve() if configured else PROJECT_ROOT / "grading"

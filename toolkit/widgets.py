@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
+import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -12,9 +13,22 @@ import ipywidgets as w
 
 from toolkit.content import Catalogue, Module, Scenario, SchoolProfile
 from toolkit.engine import ScenarioRun, Taken
-from toolkit.store import Learner, SignInFailed, Store
+from toolkit.quiz_widgets import Grader, QuizContext, QuizPage
+from toolkit.store import Learner, QuizProgress, SignInFailed, Store
 
 log = logging.getLogger(__name__)
+
+QUIZ_AS_STEP = {"not taken": "not started", "failed": "in progress", "passed": "complete"}
+QUIZ_STATUS = {
+    "not taken": "not taken yet",
+    "failed": "not passed yet (best {score}%)",
+    "passed": "passed ({score}%)",
+}
+QUIZ_BUTTON = {
+    "not taken": "Take the quiz: {title}",
+    "failed": "Take the quiz again: {title} (best so far {score}%)",
+    "passed": "Take the quiz again: {title} (passed, {score}%)",
+}
 
 OUTCOME_TEXT = {"safe": "Safe choice", "risky": "Risky choice", "unsafe": "Unsafe choice"}
 
@@ -36,6 +50,10 @@ CSS = """
 .esafety .esafety-outcome-safe { border-left: 6px solid #1e6b30; background: #e8f5ea; padding: 0.5rem 1rem; }
 .esafety .esafety-outcome-risky { border-left: 6px solid #8a5300; background: #fff4e0; padding: 0.5rem 1rem; }
 .esafety .esafety-outcome-unsafe { border-left: 6px solid #a11d21; background: #fdecea; padding: 0.5rem 1rem; }
+.esafety .esafety-option label, .esafety .esafety-option .widget-label-basic span {
+  white-space: normal; line-height: 1.4; font-size: 1.05rem;
+}
+.esafety .esafety-option .widget-radio-box label { padding: 0.25rem 0; }
 .esafety blockquote { margin: 0.5rem 0; padding-left: 1rem; border-left: 3px solid #555; }
 .esafety .esafety-muted { color: #4a4a4a; }
 </style>
@@ -72,9 +90,13 @@ class StaffApp:
         store: Store,
         catalogue: Catalogue,
         school_id: str,
+        grader: Grader | None = None,
         today: Callable[[], date] = date.today,
+        rng: random.Random | None = None,
     ):
         self.store, self.catalogue, self.today = store, catalogue, today
+        self.grader, self.rng = grader, rng or random.Random()
+        self.quiz: QuizPage | None = None
         self.profile: SchoolProfile = catalogue.profile(school_id)
         self.learner: Learner | None = None
         self.run: ScenarioRun | None = None
@@ -176,7 +198,9 @@ class StaffApp:
         modules = self.catalogue.modules_for(self.learner.role)
         scenario_ids = [s.id for m in modules for s in self.catalogue.scenarios_in(m.id)]
         progress = self.store.progress_for(self.learner.id, scenario_ids)
+        quizzes = self.store.quiz_progress(self.learner.id, [m.id for m in modules])
         self.scenario_buttons: dict[str, w.Button] = {}
+        self.quiz_buttons: dict[str, w.Button] = {}
         children: list[w.Widget] = [
             w.HTML(
                 f"<h1>Your training, {escape(self.learner.name)}</h1>"
@@ -186,7 +210,10 @@ class StaffApp:
         for module in modules:
             scenarios = self.catalogue.scenarios_in(module.id)
             statuses = [progress[s.id].status for s in scenarios]
-            children.append(w.HTML(self.module_heading(module, statuses)))
+            quiz = quizzes[module.id] if module.id in self.catalogue.quizzes else None
+            if quiz is not None:
+                statuses.append(QUIZ_AS_STEP[quiz.status])
+            children.append(w.HTML(self.module_heading(module, statuses, quiz)))
             for scenario in scenarios:
                 status = progress[scenario.id].status
                 verb = {
@@ -200,13 +227,19 @@ class StaffApp:
                     button, functools.partial(self.play, scenario.id)
                 )
                 children.append(button)
+            if quiz is not None:
+                label = QUIZ_BUTTON[quiz.status].format(title=module.title, score=quiz.best_score)
+                self.quiz_buttons[module.id] = self.on_click(
+                    action_button(label), functools.partial(self.take_quiz, module.id)
+                )
+                children.append(self.quiz_buttons[module.id])
         sign_out = self.on_click(action_button("Sign out"), self.show_sign_in)
         unfinished = [
             b for sid, b in self.scenario_buttons.items() if progress[sid].status != "complete"
-        ]
+        ] + [b for mid, b in self.quiz_buttons.items() if quizzes[mid].status != "passed"]
         self.show([*children, sign_out], focus=(unfinished or [sign_out])[0])
 
-    def module_heading(self, module: Module, statuses: list[str]) -> str:
+    def module_heading(self, module: Module, statuses: list[str], quiz: QuizProgress | None) -> str:
         due = self.due_date(module)
         if all(s == "complete" for s in statuses):
             status = "Complete"
@@ -215,11 +248,38 @@ class StaffApp:
         else:
             started = any(s != "not started" for s in statuses)
             status = f"{'In progress' if started else 'Not started'}: due by {long_date(due)}"
+        quiz_text = (
+            f" Quiz: {QUIZ_STATUS[quiz.status].format(score=quiz.best_score)}." if quiz else ""
+        )
         return (
             f"<h2>{escape(module.title)}</h2><p>{escape(module.summary)}</p>"
-            f"<p><strong>Status: {escape(status)}</strong>. "
+            f"<p><strong>Status: {escape(status)}</strong>.{quiz_text} "
             f"About {module.minutes} minutes.</p>"
         )
+
+    # --- module quiz ------------------------------------------------------------------
+
+    def take_quiz(self, module_id: str) -> None:
+        if self.grader is None:
+            self.show_alert("Quizzes cannot be marked on this server. Please tell the DSL.")
+            return
+        self.run = self.attempt_id = None
+        context = QuizContext(
+            store=self.store,
+            learner=self.learner,
+            module=self.catalogue.modules[module_id],
+            bank=self.catalogue.quizzes[module_id].for_school(self.profile),
+            version=self.catalogue.quiz_version(module_id, self.profile.id),
+            pass_mark=self.profile.settings.pass_mark,
+            grader=self.grader,
+            show=self.show,
+            guarded=self.guarded,
+            alert=self.show_alert,
+            back=self.back_button,
+            escape=escape,
+            rng=self.rng,
+        )
+        self.quiz = QuizPage(context)
 
     # --- play a scenario --------------------------------------------------------------
 

@@ -123,6 +123,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     env = {
         **os.environ,
         "ESAFETY_HOME": str(home),
+        "ESAFETY_GRADING": str(home / "grading"),
         "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
         "PYTHONUNBUFFERED": "1",
     }
