@@ -140,15 +140,21 @@ def _current_school() -> str:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     home = settings.home()
-    store = Store(settings.database_url())
-    if store.get_meta(SCHOOL_KEY) is None:
-        raise CommandError(
-            "no school is set up here yet: run 'esafety init --demo' or 'esafety init --school ID'"
-        )
-    store.close()
+    school_id = _current_school()
+    catalogue = load_catalogue(settings.content_root())
+    missing = [q for q in catalogue.quizzes if not grading.is_built(settings.grading_root(), q)]
+    if missing:
+        print(f"Building the module quizzes ({', '.join(missing)} not built yet)", flush=True)
+        build_quizzes(catalogue, school_id)
     notebook = settings.content_root() / "notebooks" / "staff.ipynb"
     command = voila_command(notebook, args.host, args.port)
-    env = {**os.environ, settings.SETTINGS["home"].env: str(home)}
+    tools = os.path.dirname(sys.executable)  # nbgrader runs `alembic` from here
+    env = {
+        **os.environ,
+        settings.SETTINGS["home"].env: str(home),
+        settings.SETTINGS["grading"].env: str(settings.grading_root()),
+        "PATH": tools + os.pathsep + os.environ.get("PATH", ""),
+    }
     print(f"Serving the staff app on http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
     os.execvpe(command[0], command, env)
     return 0  # not reached

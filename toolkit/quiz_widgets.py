@@ -32,6 +32,7 @@ class QuizContext:
     guarded: Callable[[Callable[[], None]], Callable]
     alert: Callable[[str], None]
     back: Callable[[], w.Button]
+    retake: Callable[[], None]
     escape: Callable[[object], str]
     rng: random.Random
 
@@ -72,7 +73,10 @@ class QuizPage:
             )
             if multiple:
                 boxes = [
-                    w.Checkbox(value=False, description=o.text, indent=False) for o in drawn.options
+                    w.Checkbox(
+                        value=False, description=o.text, indent=False, layout=w.Layout(width="100%")
+                    )
+                    for o in drawn.options
                 ]
                 for box in boxes:
                     box.add_class("esafety-option")
@@ -85,6 +89,7 @@ class QuizPage:
                     layout=w.Layout(width="100%"),
                 )
                 widget.add_class("esafety-option")
+            widget.add_class(f"esafety-question-{slot}")
             self.inputs.append(widget)
             children.append(widget)
         self.reflection = w.Textarea(
@@ -175,6 +180,6 @@ class QuizPage:
             )
             self.retry_button.add_class("esafety-action")
             self.retry_button.add_class("esafety-primary")
-            self.retry_button.on_click(self.ctx.guarded(lambda: QuizPage(self.ctx)))
+            self.retry_button.on_click(self.ctx.guarded(self.ctx.retake))
             buttons.insert(0, self.retry_button)
         self.ctx.show([self.result, *buttons], focus=buttons[0])

@@ -7,18 +7,19 @@ import html
 import logging
 import random
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 import ipywidgets as w
 
-from toolkit.content import Catalogue, Module, Scenario, SchoolProfile
+from toolkit.content import Catalogue, Scenario, SchoolProfile
 from toolkit.engine import ScenarioRun, Taken
+from toolkit.progress import ModuleProgress, module_progress
 from toolkit.quiz_widgets import Grader, QuizContext, QuizPage
-from toolkit.store import Learner, QuizProgress, SignInFailed, Store
+from toolkit.store import Learner, SignInFailed, Store
 
 log = logging.getLogger(__name__)
 
-QUIZ_AS_STEP = {"not taken": "not started", "failed": "in progress", "passed": "complete"}
+SCENARIO_VERB = {"not started": "Start", "in progress": "Continue", "complete": "Play again"}
 QUIZ_STATUS = {
     "not taken": "not taken yet",
     "failed": "not passed yet (best {score}%)",
@@ -35,7 +36,9 @@ OUTCOME_TEXT = {"safe": "Safe choice", "risky": "Risky choice", "unsafe": "Unsaf
 CSS = """
 <style>
 .esafety { max-width: 60rem; margin: 0 auto; font-size: 1.1rem; line-height: 1.5; color: #1a1a1a; }
-.esafety h1 { font-size: 1.8rem; margin: 0.5rem 0; }
+.esafety .widget-html-content { font-size: 1.1rem; line-height: 1.5; }
+.esafety .jupyter-button { box-sizing: border-box; }
+.esafety h1 { font-size: 1.8rem; margin: 0.5rem 0; line-height: 1.25; }
 .esafety h2 { font-size: 1.4rem; margin: 0.75rem 0 0.25rem; }
 .esafety .jupyter-button.esafety-action {
   white-space: normal; height: auto; min-height: 2.75rem; padding: 0.5rem 1rem;
@@ -50,10 +53,14 @@ CSS = """
 .esafety .esafety-outcome-safe { border-left: 6px solid #1e6b30; background: #e8f5ea; padding: 0.5rem 1rem; }
 .esafety .esafety-outcome-risky { border-left: 6px solid #8a5300; background: #fff4e0; padding: 0.5rem 1rem; }
 .esafety .esafety-outcome-unsafe { border-left: 6px solid #a11d21; background: #fdecea; padding: 0.5rem 1rem; }
-.esafety .esafety-option label, .esafety .esafety-option .widget-label-basic span {
-  white-space: normal; line-height: 1.4; font-size: 1.05rem;
+.esafety .esafety-option, .esafety .esafety-option label, .esafety .esafety-option .widget-radio-box {
+  height: auto; white-space: normal; line-height: 1.4; font-size: 1.05rem;
 }
-.esafety .esafety-option .widget-radio-box label { padding: 0.25rem 0; }
+.esafety .esafety-option .widget-radio-box label {
+  display: flex; gap: 0.5rem; padding: 0.3rem 0; align-items: flex-start;
+}
+.esafety .esafety-option input { margin-top: 0.3rem; flex-shrink: 0; order: -1; }
+.esafety .esafety-option.widget-checkbox label { display: flex; gap: 0.5rem; align-items: flex-start; }
 .esafety blockquote { margin: 0.5rem 0; padding-left: 1rem; border-left: 3px solid #555; }
 .esafety .esafety-muted { color: #4a4a4a; }
 </style>
@@ -190,15 +197,8 @@ class StaffApp:
 
     # --- my modules -------------------------------------------------------------------
 
-    def due_date(self, module: Module) -> date:
-        return self.learner.start_date + timedelta(days=module.due_days)
-
     def show_modules(self) -> None:
         self.run = self.attempt_id = None
-        modules = self.catalogue.modules_for(self.learner.role)
-        scenario_ids = [s.id for m in modules for s in self.catalogue.scenarios_in(m.id)]
-        progress = self.store.progress_for(self.learner.id, scenario_ids)
-        quizzes = self.store.quiz_progress(self.learner.id, [m.id for m in modules])
         self.scenario_buttons: dict[str, w.Button] = {}
         self.quiz_buttons: dict[str, w.Button] = {}
         children: list[w.Widget] = [
@@ -207,47 +207,41 @@ class StaffApp:
                 f"<p class='esafety-muted'>{escape(self.profile.name)}</p>"
             )
         ]
-        for module in modules:
-            scenarios = self.catalogue.scenarios_in(module.id)
-            statuses = [progress[s.id].status for s in scenarios]
-            quiz = quizzes[module.id] if module.id in self.catalogue.quizzes else None
-            if quiz is not None:
-                statuses.append(QUIZ_AS_STEP[quiz.status])
-            children.append(w.HTML(self.module_heading(module, statuses, quiz)))
-            for scenario in scenarios:
-                status = progress[scenario.id].status
-                verb = {
-                    "not started": "Start",
-                    "in progress": "Continue",
-                    "complete": "Play again",
-                }[status]
-                title = self.rendered(scenario.id).title
-                button = action_button(f"{verb}: {title} ({status})")
-                self.scenario_buttons[scenario.id] = self.on_click(
-                    button, functools.partial(self.play, scenario.id)
+        unfinished: list[w.Button] = []
+        for progress in module_progress(self.store, self.catalogue, self.learner):
+            children.append(w.HTML(self.module_heading(progress)))
+            for scenario_id, scenario in progress.scenarios.items():
+                verb = SCENARIO_VERB[scenario.status]
+                title = self.rendered(scenario_id).title
+                button = action_button(f"{verb}: {title} ({scenario.status})")
+                self.scenario_buttons[scenario_id] = self.on_click(
+                    button, functools.partial(self.play, scenario_id)
                 )
                 children.append(button)
-            if quiz is not None:
+                if scenario.status != "complete":
+                    unfinished.append(button)
+            if progress.quiz is not None:
+                quiz, module = progress.quiz, progress.module
                 label = QUIZ_BUTTON[quiz.status].format(title=module.title, score=quiz.best_score)
-                self.quiz_buttons[module.id] = self.on_click(
+                button = self.on_click(
                     action_button(label), functools.partial(self.take_quiz, module.id)
                 )
-                children.append(self.quiz_buttons[module.id])
+                self.quiz_buttons[module.id] = button
+                children.append(button)
+                if quiz.status != "passed":
+                    unfinished.append(button)
         sign_out = self.on_click(action_button("Sign out"), self.show_sign_in)
-        unfinished = [
-            b for sid, b in self.scenario_buttons.items() if progress[sid].status != "complete"
-        ] + [b for mid, b in self.quiz_buttons.items() if quizzes[mid].status != "passed"]
         self.show([*children, sign_out], focus=(unfinished or [sign_out])[0])
 
-    def module_heading(self, module: Module, statuses: list[str], quiz: QuizProgress | None) -> str:
-        due = self.due_date(module)
-        if all(s == "complete" for s in statuses):
-            status = "Complete"
-        elif due < self.today():
-            status = f"Overdue: it was due on {long_date(due)}"
-        else:
-            started = any(s != "not started" for s in statuses)
-            status = f"{'In progress' if started else 'Not started'}: due by {long_date(due)}"
+    def module_heading(self, progress: ModuleProgress) -> str:
+        module, due, state = progress.module, progress.due, progress.state(self.today())
+        status = {
+            "complete": "Complete",
+            "overdue": f"Overdue: it was due on {long_date(due)}",
+            "in progress": f"In progress: due by {long_date(due)}",
+            "not started": f"Not started: due by {long_date(due)}",
+        }[state]
+        quiz = progress.quiz
         quiz_text = (
             f" Quiz: {QUIZ_STATUS[quiz.status].format(score=quiz.best_score)}." if quiz else ""
         )
@@ -276,6 +270,7 @@ class StaffApp:
             guarded=self.guarded,
             alert=self.show_alert,
             back=self.back_button,
+            retake=functools.partial(self.take_quiz, module_id),
             escape=escape,
             rng=self.rng,
         )

@@ -340,3 +340,56 @@ def test_one_scenario_of_each_module_plays_to_its_summary(page, server, catalogu
     store = Store(server.db_url)
     done = {a["scenario_id"] for a in store.attempts_for(learner_id) if a["completed_at"]}
     assert done == set(played) and len(played) == len(catalogue.modules)
+
+
+# --- 7. a module quiz: fail, retry with new questions, pass, module complete -------------
+
+
+def answer_quiz_in_page(page: Page, server, catalogue, learner_id: int, right: bool) -> None:
+    """Answer the quiz on screen, by the key or against it, using the draw the store saved."""
+    module = "contact"
+    version = catalogue.quiz_version(module, SCHOOL)
+    bank = catalogue.quizzes[module].for_school(catalogue.profile(SCHOOL))
+    expect(page.get_by_role("button", name="Submit my answers")).to_be_visible()
+    _, spec = Store(server.db_url).open_quiz(learner_id, module, version)
+    for slot, item in enumerate(spec, 1):
+        question = bank.question(item["id"])
+        key = set(question.correct_ids())
+        wanted = key if right else {next(o.id for o in question.options if o.id not in key)}
+        box = page.locator(f".esafety-question-{slot}")
+        role = "checkbox" if question.kind == "multiple" else "radio"
+        for option_id in wanted:
+            box.get_by_role(role, name=squash(question.option(option_id).text), exact=True).check()
+    button(page, "Submit my answers").click()
+
+
+def test_quiz_fail_retry_pass_completes_the_module(page, server, catalogue):
+    """Failing, retrying and passing a quiz in the browser: is the module complete in the store?"""
+    from toolkit.progress import module_progress
+
+    learner_id, email, code = server.learner("quizzer")
+    store = Store(server.db_url)
+    for scenario in catalogue.scenarios_in("contact"):
+        attempt = store.start_attempt(
+            learner_id, scenario.id, catalogue.version(scenario.id, SCHOOL)
+        )
+        store.complete_attempt(attempt, 100)
+    open_sign_in(page, server)
+    sign_in_with_mouse(page, email, code)
+    title = catalogue.modules["contact"].title
+    page.get_by_role("button", name=f"Take the quiz: {title}", exact=True).click()
+    answer_quiz_in_page(page, server, catalogue, learner_id, right=False)
+    expect(page.get_by_text("Marking your answers")).to_be_visible()
+    expect(page.get_by_text("Your score is 0%.")).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    button(page, "Try again with new questions").click()
+    answer_quiz_in_page(page, server, catalogue, learner_id, right=True)
+    expect(page.get_by_text("Your score is 100%. You passed.")).to_be_visible(
+        timeout=RENDER_TIMEOUT_MS
+    )
+    learner = store.learner(learner_id)
+    contact = next(
+        p for p in module_progress(store, catalogue, learner) if p.module.id == "contact"
+    )
+    assert contact.complete and contact.quiz.attempts == 2
+    button(page, "Back to my modules").click()
+    expect(page.get_by_text("Quiz: passed (100%)")).to_be_visible()

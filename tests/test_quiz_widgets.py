@@ -1,0 +1,159 @@
+"""The quiz page in the staff app, driven in plain Python against a real nbgrader course."""
+
+from __future__ import annotations
+
+import functools
+import random
+import threading
+from datetime import date
+
+import ipywidgets as w
+import pytest
+
+from tests.conftest import SCHOOL
+from toolkit import grading
+from toolkit.widgets import StaffApp
+
+MODULE = "contact"
+
+
+@pytest.fixture
+def app(store, catalogue, course, learner_and_code):
+    grader = functools.partial(grading.grade, course)
+    app = StaffApp(
+        store,
+        catalogue,
+        SCHOOL,
+        grader=grader,
+        today=lambda: date(2026, 9, 5),
+        rng=random.Random(4),
+    )
+    learner, code = learner_and_code
+    app.email.value, app.code.value = learner.email, code
+    app.sign_in_button.click()
+    return app
+
+
+def answer(page, right: bool) -> None:
+    """Fill in every question, by the key or against it."""
+    for slot, (drawn, widget) in enumerate(zip(page.run.drawn, page.inputs, strict=True), 1):
+        key = set(drawn.question.correct_ids())
+        wanted = key if right else {next(o.id for o in drawn.question.options if o.id not in key)}
+        if isinstance(widget, w.VBox):
+            for option, box in zip(drawn.options, widget.children, strict=True):
+                box.value = option.id in wanted
+        else:
+            widget.value = next(iter(wanted))
+        assert sorted(page.chosen(slot)) == sorted(wanted)
+
+
+def submit_and_wait(page) -> None:
+    page.submit_button.click()
+    assert page.worker is not None
+    page.worker.join(120)
+
+
+def module_heading(app, catalogue) -> str:
+    title = catalogue.modules[MODULE].title
+    return next(
+        c.value for c in app.body.children if f"<h2>{title}</h2>" in getattr(c, "value", "")
+    )
+
+
+def test_failing_retrying_and_passing_completes_the_module(app, store, catalogue, learner_and_code):
+    """Fail, retry with a fresh draw, pass: is the module then complete in the store and the page?"""
+    learner, _ = learner_and_code
+    for scenario in catalogue.scenarios_in(MODULE):
+        attempt = store.start_attempt(
+            learner.id, scenario.id, catalogue.version(scenario.id, SCHOOL)
+        )
+        store.complete_attempt(attempt, 100)
+    app.show_modules()
+    assert "Quiz: not taken yet" in module_heading(app, catalogue)
+    app.quiz_buttons[MODULE].click()
+    first = app.quiz
+    answer(first, right=False)
+    submit_and_wait(first)
+    assert "Your score is 0%" in first.result.value and "not passed yet" in first.result.value
+    assert "Not right" in first.result.value
+    first.retry_button.click()
+    second = app.quiz
+    assert second is not first and second.attempt_id != first.attempt_id
+    assert second.run.spec() != first.run.spec()
+    answer(second, right=True)
+    submit_and_wait(second)
+    assert "Your score is 100%. You passed." in second.result.value
+    app.back_button().click()
+    heading = module_heading(app, catalogue)
+    assert "Status: Complete" in heading and "Quiz: passed (100%)" in heading
+    progress = store.quiz_progress(learner.id, [MODULE])[MODULE]
+    assert (progress.status, progress.best_score, progress.attempts) == ("passed", 100, 2)
+
+
+def test_feedback_never_shows_the_right_options(app, store):
+    """Does a failed result show the chosen options' feedback but not which options were right?"""
+    app.quiz_buttons[MODULE].click()
+    page = app.quiz
+    answer(page, right=False)
+    submit_and_wait(page)
+    for drawn in page.run.drawn:
+        for option in drawn.question.options:
+            if option.correct:
+                assert option.feedback not in page.result.value
+
+
+def test_every_question_needs_an_answer(app):
+    """Does submitting with a gap ask for the missing answers instead of marking?"""
+    app.quiz_buttons[MODULE].click()
+    page = app.quiz
+    page.submit_button.click()
+    assert "Please answer every question first" in app.alert.value and page.worker is None
+
+
+def test_a_reload_keeps_the_same_questions(app, store, catalogue, course, learner_and_code):
+    """Does opening the quiz again before submitting show the same draw, not a fresh one?"""
+    app.quiz_buttons[MODULE].click()
+    spec = app.quiz.run.spec()
+    again = StaffApp(store, catalogue, SCHOOL, grader=functools.partial(grading.grade, course))
+    again.email.value, again.code.value = learner_and_code[0].email, learner_and_code[1]
+    again.sign_in_button.click()
+    again.quiz_buttons[MODULE].click()
+    assert again.quiz.run.spec() == spec
+
+
+def test_the_learner_sees_progress_while_marking(app):
+    """While nbgrader marks, is there a progress message and a disabled button, not a frozen page?"""
+    release = threading.Event()
+    real = app.grader
+
+    def slow(*args):
+        release.wait(30)
+        return real(*args)
+
+    app.grader = slow
+    app.quiz_buttons[MODULE].click()
+    page = app.quiz
+    answer(page, right=True)
+    page.submit_button.click()
+    assert "Marking your answers" in page.progress.value and page.submit_button.disabled
+    release.set()
+    page.worker.join(120)
+    assert "You passed" in page.result.value
+
+
+def test_a_grading_failure_is_shown_and_the_answers_kept(app, caplog):
+    """If marking fails, does the page say so and let the learner submit again?"""
+
+    def broken(*args):
+        raise grading.GradingError("nbgrader is unwell")
+
+    real, app.grader = app.grader, broken
+    app.quiz_buttons[MODULE].click()
+    page = app.quiz
+    answer(page, right=True)
+    submit_and_wait(page)
+    assert "Sorry, something went wrong" in app.alert.value
+    assert not page.submit_button.disabled and page.progress.value == ""
+    page.ctx.grader = real
+    submit_and_wait(page)
+    assert "You passed" in page.result.value
