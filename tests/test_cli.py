@@ -111,6 +111,7 @@ def test_schema_writes_one_json_schema_per_kind(home, tmp_path):
     assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == [
         "modules.schema.json",
         "profile.schema.json",
+        "quiz.schema.json",
         "scenario.schema.json",
     ]
 
