@@ -26,6 +26,7 @@ format: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test chromium
 	$(BIN)/python benchmarks/page_load.py
+	$(BIN)/python benchmarks/quiz_grading.py
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
