@@ -178,3 +178,36 @@ def test_coverage_min_fails_below_the_threshold(home, tmp_path):
     assert env_result.returncode == 2
     assert "below 100.0% for barley-lane-primary" in env_result.stderr
     assert "NOT TAUGHT" in env_result.stdout
+
+
+def test_grades_sync_brings_reflection_marks_into_the_store(home):
+    """After the DSL marks a reflection in nbgrader, does `esafety grades sync` store the mark?"""
+    import random
+
+    from nbgrader.api import Gradebook
+
+    from toolkit import grading
+    from toolkit.content import load_catalogue
+    from toolkit.engine import QuizRun
+
+    assert esafety(home, "init", "--demo").returncode == 0
+    course = home / "grading"
+    store = Store(f"sqlite:///{home / 'esafety.db'}")
+    catalogue = load_catalogue(PROJECT_ROOT)
+    bank = catalogue.quizzes["contact"].for_school(catalogue.profiles["barley-lane-primary"])
+    run = QuizRun.draw(bank, random.Random(0))
+    for slot, drawn in enumerate(run.drawn, 1):
+        run.answer(slot, drawn.question.correct_ids())
+    attempt = store.start_quiz(1, "contact", "v1", run.spec())
+    graded = grading.grade(course, 1, bank, run.submission(), "I will tell the headteacher.")
+    store.record_quiz_result(attempt, graded.answers(run.submission()), graded.score, True)
+    with Gradebook(
+        f"sqlite:///{course / 'gradebook.db'}", course_id=grading.COURSE_ID
+    ) as gradebook:
+        gradebook.find_grade("reflection", "contact", "contact", "learner-1").manual_score = 1.5
+        gradebook.db.commit()
+    result = esafety(home, "grades", "sync")
+    assert result.returncode == 0, result.stderr
+    assert "Synced 1 reflection grade" in result.stdout
+    (saved,) = store.quiz_attempts_for(1)
+    assert (saved["reflection_score"], saved["reflection_max"]) == (1.5, bank.reflection.points)

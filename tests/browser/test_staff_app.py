@@ -248,6 +248,7 @@ def test_wrong_access_code_shows_an_alert_and_the_button_still_works(page, serve
 
 NOTEBOOK_SOURCE = b"from toolkit.apps import staff_app"
 SQLITE_HEADER = b"SQLite format 3"
+HIDDEN_TESTS = b"BEGIN HIDDEN TESTS"
 
 
 @pytest.mark.parametrize(
@@ -264,13 +265,17 @@ SQLITE_HEADER = b"SQLite format 3"
         "api/contents/esafety.db",
         "tree",
         "notebooks/staff.ipynb",
+        "voila/files/{grading}/source/contact/contact.ipynb",
+        "voila/files/{grading}/gradebook.db",
+        "voila/files/..%2Fgrading%2Fsource%2Fcontact%2Fcontact.ipynb",
     ],
 )
 def test_server_does_not_serve_the_database_or_notebook_source(server, path):
     _, email, code = server.learner("leak.check")
     db_path = quote(str(server.home / "esafety.db").lstrip("/"))
-    status, body = server.get(path.format(db_path=db_path))
-    for secret in (SQLITE_HEADER, NOTEBOOK_SOURCE, email.encode(), code.encode()):
+    grading_path = quote(str(server.home / "grading").lstrip("/"))
+    status, body = server.get(path.format(db_path=db_path, grading=grading_path))
+    for secret in (SQLITE_HEADER, NOTEBOOK_SOURCE, HIDDEN_TESTS, email.encode(), code.encode()):
         assert secret not in body, f"GET /{path} gave {status} with {secret!r} in it"
     assert status != 200, f"GET /{path} answered 200 ({len(body)} bytes)"
 
@@ -378,6 +383,13 @@ def test_quiz_fail_retry_pass_completes_the_module(page, server, catalogue):
     sign_in_with_mouse(page, email, code)
     title = catalogue.modules["contact"].title
     page.get_by_role("button", name=f"Take the quiz: {title}", exact=True).click()
+    expect(page.get_by_role("button", name="Submit my answers")).to_be_visible()
+    shown = page.content()
+    bank = catalogue.quizzes["contact"].for_school(catalogue.profile(SCHOOL))
+    assert not [
+        o.feedback for q in bank.questions for o in q.options if squash(o.feedback) in squash(shown)
+    ]
+    assert "_key" not in shown and "correct" not in shown.lower()
     answer_quiz_in_page(page, server, catalogue, learner_id, right=False)
     expect(page.get_by_text("Marking your answers")).to_be_visible()
     expect(page.get_by_text("Your score is 0%.")).to_be_visible(timeout=RENDER_TIMEOUT_MS)
