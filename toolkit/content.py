@@ -326,11 +326,175 @@ class QuizBank(Model):
         return rendered.model_copy(update={"questions": questions})
 
 
+# --- pupil lessons ---------------------------------------------------------------------
+
+Band = Literal["5-7", "7-11"]
+BANDS: tuple[str, ...] = get_args(Band)
+Letter = Literal["intro", "S", "M", "A", "R", "T"]
+LETTER_NAMES = {
+    "intro": "Introduction",
+    "S": "Safe",
+    "M": "Meeting",
+    "A": "Accepting",
+    "R": "Reliable",
+    "T": "Tell",
+}
+Strand = Literal[
+    "self-image and identity",
+    "online relationships",
+    "online reputation",
+    "online bullying",
+    "managing online information",
+    "health, wellbeing and lifestyle",
+    "privacy and security",
+    "copyright and ownership",
+]
+
+
+class Bin(Model):
+    id: Slug
+    label: Text
+
+
+class Card(Model):
+    id: Slug
+    text: Text
+    bin: Slug = Field(description="The id of the bin this card belongs in.")
+    feedback: Text
+
+
+class CardSort(Model):
+    """Sort each card into a bin together, e.g. 'OK to share' or 'Keep private'."""
+
+    type: Literal["card_sort"]
+    id: Slug
+    prompt: Text
+    bins: list[Bin] = Field(min_length=2, max_length=3)
+    cards: list[Card] = Field(min_length=3, max_length=10)
+
+
+class VoteOption(Model):
+    id: Slug
+    text: Text
+    best: bool = Field(description="Whether this is the answer to praise once the votes are in.")
+    feedback: Text
+
+
+class Vote(Model):
+    """A whole-class vote: the teacher counts hands and enters the tallies."""
+
+    type: Literal["vote"]
+    id: Slug
+    question: Text
+    options: list[VoteOption] = Field(min_length=2, max_length=4)
+
+
+class NextOption(Model):
+    id: Slug
+    text: Text
+    safe: bool
+    feedback: Text
+
+
+class WhatNext(Model):
+    """Choose what happens next in the story; the class agrees on one choice."""
+
+    type: Literal["what_next"]
+    id: Slug
+    situation: Text
+    options: list[NextOption] = Field(min_length=2, max_length=4)
+
+
+class RealOrFakeItem(Model):
+    id: Slug
+    text: Text
+    real: bool
+    feedback: Text
+
+
+class RealOrFake(Model):
+    """Decide together whether each thing seen online is real or fake."""
+
+    type: Literal["real_or_fake"]
+    id: Slug
+    prompt: Text
+    items: list[RealOrFakeItem] = Field(min_length=2, max_length=8)
+
+
+Activity = Annotated[CardSort | Vote | WhatNext | RealOrFake, Field(discriminator="type")]
+
+
+class Story(Model):
+    title: Text
+    text: Text
+
+
+class Lesson(Model):
+    schema_version: int
+    id: Slug
+    letter: Letter
+    band: Band
+    title: Text
+    minutes: int = Field(ge=10, le=90)
+    objectives: list[Text] = Field(min_length=1)
+    strands: list[Strand] = Field(
+        min_length=1, description="UKCIS Education for a Connected World strands."
+    )
+    story: Story
+    activities: list[Activity] = Field(min_length=2)
+    discussion: list[Text] = Field(min_length=2, description="Prompts for the class to talk about.")
+    teacher_notes: Text = Field(
+        description="For the teacher only, including what to do on a disclosure."
+    )
+
+    def for_school(self, profile: SchoolProfile) -> Lesson:
+        """The lesson with the school's settings (such as the DSL's title) filled in."""
+        values = profile.template_values()
+        data = _map_strings(
+            self.model_dump(), lambda text: _TEMPLATES.from_string(text).render(values)
+        )
+        return Lesson.model_validate(data)
+
+    def pupil_text(self) -> list[str]:
+        """Everything pupils see or hear: all but the teacher notes and objectives."""
+        data = self.model_dump(
+            exclude={"teacher_notes", "objectives", "strands", "id", "letter", "band", "minutes"}
+        )
+        return [
+            text for path, text in _strings(data, "") if path.rsplit("/", 1)[-1] not in _ID_KEYS
+        ]
+
+
+_ID_KEYS = {"id", "type", "bin", "letter", "band"}
+
+
+def _map_strings(data: Any, fn: Callable[[str], str], key: str = "") -> Any:
+    if isinstance(data, dict):
+        return {k: _map_strings(v, fn, k) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_map_strings(v, fn, key) for v in data]
+    if isinstance(data, str) and key not in _ID_KEYS:
+        return fn(data)
+    return data
+
+
+def _strings(data: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, f"{path}/{key}")
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, f"{path}/{i}")
+    elif isinstance(data, str):
+        yield path, data
+
+
 KINDS: dict[str, type[Model]] = {
     "profile": SchoolProfile,
     "modules": ModuleList,
     "scenario": Scenario,
     "quiz": QuizBank,
+    "lesson": Lesson,
 }
 
 _TEMPLATES = jinja2.Environment(
@@ -419,6 +583,7 @@ def kind_of(data: Any) -> str | None:
         ("profile", "clauses"),
         ("modules", "modules"),
         ("quiz", "questions"),
+        ("lesson", "activities"),
     ):
         if key in data:
             return kind
@@ -437,7 +602,7 @@ def inspect(data: Any, file: str, kind: str | None = None) -> tuple[Model | None
     """The typed model (None if it cannot be built) and every problem found in the file."""
     kind = kind or kind_of(data)
     if kind is None:
-        hint = "a scenario has 'steps', a school profile 'clauses', a module list 'modules', a quiz 'questions'"
+        hint = "a scenario has 'steps', a school profile 'clauses', a module list 'modules', a quiz 'questions', a lesson 'activities'"
         return None, [Problem(file, "", "cannot tell what this file is", hint)]
     try:
         data = _upgrade(data, file)
@@ -705,7 +870,39 @@ def _raw_quiz_prose(data: dict) -> Iterator[tuple[str, Any]]:
                 yield f"/questions/{i}/options/{j}/{key}", _mapping(option).get(key)
 
 
+def _check_lesson(data: dict, file: str) -> Iterator[Problem]:
+    activities = _items(data.get("activities"))
+    yield from _check_unique(activities, "/activities", "activity", file)
+    for i, activity in enumerate(activities):
+        activity = _mapping(activity)
+        path = f"/activities/{i}"
+        if activity.get("type") == "card_sort":
+            bins = {_mapping(b).get("id") for b in _items(activity.get("bins"))}
+            yield from _check_unique(activity.get("cards"), f"{path}/cards", "card", file)
+            for j, card in enumerate(_items(activity.get("cards"))):
+                target = _mapping(card).get("bin")
+                if isinstance(target, str) and target not in bins:
+                    yield Problem(
+                        file,
+                        f"{path}/cards/{j}/bin",
+                        f"no bin called {target!r}",
+                        _known("bins", map(str, bins)),
+                    )
+        elif activity.get("type") == "vote":
+            if not any(_mapping(o).get("best") is True for o in _items(activity.get("options"))):
+                yield Problem(file, f"{path}/options", "a vote needs one option marked best: true")
+        elif activity.get("type") == "what_next":
+            if not any(_mapping(o).get("safe") is True for o in _items(activity.get("options"))):
+                yield Problem(
+                    file, f"{path}/options", "choose-what-happens-next needs a safe option"
+                )
+    for path, text in _strings(data, ""):
+        if path.rsplit("/", 1)[-1] not in _ID_KEYS:
+            yield from _check_template(text, path, file)
+
+
 CHECKS: dict[str, Callable[[dict, str], Iterator[Problem]]] = {
+    "lesson": _check_lesson,
     "profile": _check_profile,
     "modules": _check_modules,
     "quiz": _check_quiz,
@@ -761,6 +958,7 @@ class Catalogue:
     modules: dict[str, Module] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     quizzes: dict[str, QuizBank] = field(default_factory=dict)
+    lessons: dict[str, Lesson] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     blobs: dict[str, bytes] = field(default_factory=dict)
 
@@ -783,6 +981,16 @@ class Catalogue:
         """Changes when the scenario or the school's policy file changes."""
         return content_version(
             self.blobs[f"scenario:{scenario_id}"], self.blobs[f"profile:{school_id}"]
+        )
+
+    def lesson_version(self, lesson_id: str) -> str:
+        return content_version(self.blobs[f"lesson:{lesson_id}"])
+
+    def lessons_for(self, band: str) -> list[Lesson]:
+        order = list(LETTER_NAMES)
+        return sorted(
+            (x for x in self.lessons.values() if x.band == band),
+            key=lambda x: (order.index(x.letter), x.id),
         )
 
     def quiz_version(self, module_id: str, school_id: str) -> str:
@@ -827,6 +1035,7 @@ def shipped_files(root: Path) -> list[Path]:
         *sorted((root / "policies").glob("*.yaml")),
         *sorted((root / "scenarios" / "staff").glob("*.yaml")),
         *sorted((root / "scenarios" / "quizzes").glob("*.yaml")),
+        *sorted((root / "scenarios" / "pupils").glob("*.yaml")),
     ]
 
 
@@ -864,6 +1073,7 @@ def _register(catalogue: Catalogue, model: Model, name: str, blob: bytes) -> Ite
         SchoolProfile: ("profile", catalogue.profiles),
         Scenario: ("scenario", catalogue.scenarios),
         QuizBank: ("quiz", catalogue.quizzes),
+        Lesson: ("lesson", catalogue.lessons),
     }[type(model)]
     key = f"{kind}:{model.id}"
     if key in catalogue.files:
