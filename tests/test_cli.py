@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.cli import voila_command
+from toolkit.cli import CommandError, stage_apps, voila_command
 from toolkit.settings import PROJECT_ROOT
 from toolkit.store import Store
 
@@ -109,6 +109,7 @@ def test_schema_writes_one_json_schema_per_kind(home, tmp_path):
     result = esafety(home, "schema", "--out", str(tmp_path / "schemas"))
     assert result.returncode == 0
     assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == [
+        "lesson.schema.json",
         "modules.schema.json",
         "profile.schema.json",
         "quiz.schema.json",
@@ -116,12 +117,17 @@ def test_schema_writes_one_json_schema_per_kind(home, tmp_path):
     ]
 
 
-def test_voila_serves_one_notebook_no_files_and_culls_idle_kernels():
-    """Is Voila told to serve only the staff notebook, no files, and to cull idle kernels?"""
-    command = voila_command(PROJECT_ROOT / "notebooks" / "staff.ipynb", "127.0.0.1", 8866)
+def test_voila_serves_only_the_staged_apps_no_files_and_culls_idle_kernels(tmp_path):
+    """Is Voila told to serve a folder of just the staff and classroom notebooks, no files, culling?"""
+    folder = stage_apps(tmp_path / "serve")
+    assert sorted(p.name for p in folder.iterdir()) == ["classroom.ipynb", "staff.ipynb"]
+    command = voila_command(folder, "127.0.0.1", 8866)
     assert "--VoilaConfiguration.file_allowlist=[]" in command
     assert any(arg.startswith("--MappingKernelManager.cull_idle_timeout=") for arg in command)
-    assert command[3].endswith("staff.ipynb")
+    assert command[3] == str(folder)
+    (folder / "dsl.ipynb").write_text("{}")
+    with pytest.raises(CommandError):
+        stage_apps(folder)
 
 
 @pytest.mark.parametrize(
@@ -211,3 +217,29 @@ def test_grades_sync_brings_reflection_marks_into_the_store(home):
     assert "Synced 1 reflection grade" in result.stdout
     (saved,) = store.quiz_attempts_for(1)
     assert (saved["reflection_score"], saved["reflection_max"]) == (1.5, bank.reflection.points)
+
+
+def test_classes_add_and_list(home):
+    """Does `esafety classes add NAME --band` add a class, refusing a duplicate or a bad band?"""
+    assert esafety(home, "init").returncode == 0
+    added = esafety(home, "classes", "add", "Year 2  Oak", "--band", "5-7")
+    assert added.returncode == 0 and "Added class Year 2 Oak (ages 5-7)" in added.stdout
+    again = esafety(home, "classes", "add", "year 2 oak", "--band", "5-7")
+    assert again.returncode == 1 and "already a class" in again.stderr
+    assert esafety(home, "classes", "add", "Y6", "--band", "11-14").returncode == 2
+    listed = esafety(home, "classes", "list")
+    assert "Year 2 Oak  (ages 5-7)" in listed.stdout
+
+
+def test_lessons_print_writes_a_printable_plan(home, tmp_path):
+    """Does `esafety lessons print LESSON --out FILE` write the plan with the school's DSL title?"""
+    assert esafety(home, "init", "--school", "st-benedicts-catholic-primary").returncode == 0
+    out = tmp_path / "plan.html"
+    result = esafety(home, "lessons", "print", "safe-5-7", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    page = out.read_text()
+    assert page.startswith("<!DOCTYPE html>") and "@media print" in page
+    assert "St Benedict&#x27;s Catholic Primary School" in page and "Teacher notes" in page
+    assert "{{" not in page
+    missing = esafety(home, "lessons", "print", "no-such-lesson", "--out", str(out))
+    assert missing.returncode == 1 and "esafety lessons list" in missing.stderr

@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import html
 import logging
+from collections.abc import Callable
 
 import ipywidgets as w
 
 from toolkit import grading, settings
-from toolkit.content import ContentError, load_catalogue
+from toolkit.classroom_widgets import ClassroomApp
+from toolkit.content import Catalogue, ContentError, load_catalogue
 from toolkit.store import Store, StoreError
 from toolkit.widgets import StaffApp
 
@@ -28,23 +30,39 @@ def configure_logging() -> None:
 
 
 def staff_app() -> w.Widget:
-    """The staff induction page, or a plain message saying what to set up first."""
+    """The staff induction page."""
+    grader = functools.partial(grading.grade, settings.grading_root())
+    return _start(
+        "Social media training",
+        lambda store, catalogue, school: StaffApp(store, catalogue, school, grader=grader).root,
+    )
+
+
+def classroom_app() -> w.Widget:
+    """The classroom page for the whiteboard."""
+    return _start(
+        "E-safety lessons",
+        lambda store, catalogue, school: ClassroomApp(store, catalogue, school).root,
+    )
+
+
+def _start(title: str, build: Callable[[Store, Catalogue, str], w.Widget]) -> w.Widget:
+    """The app, or a plain message saying what to set up first."""
     configure_logging()
     try:
         store = Store(settings.database_url())
         school_id = store.get_meta(SCHOOL_KEY)
         if school_id is None:
-            return _notice("This school is not set up yet. Ask the DSL to run: esafety init --demo")
-        grader = functools.partial(grading.grade, settings.grading_root())
-        return StaffApp(
-            store, load_catalogue(settings.content_root()), school_id, grader=grader
-        ).root
+            return _notice(
+                title, "This school is not set up yet. Ask the DSL to run: esafety init --demo"
+            )
+        return build(store, load_catalogue(settings.content_root()), school_id)
     except (ContentError, StoreError) as err:
-        logging.getLogger(__name__).exception("staff app cannot start")
-        return _notice(f"The training cannot start: {err}")
+        logging.getLogger(__name__).exception("%s cannot start", title)
+        return _notice(title, f"It cannot start: {err}")
 
 
-def _notice(message: str) -> w.Widget:
+def _notice(title: str, message: str) -> w.Widget:
     return w.HTML(
-        f'<div role="alert"><h1>Social media training</h1><p>{html.escape(message)}</p></div>'
+        f'<div role="alert"><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></div>'
     )

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from datetime import date
 from pathlib import Path
 
 from toolkit import coverage, grading, settings
 from toolkit.apps import SCHOOL_KEY
-from toolkit.content import ContentError, json_schemas, load_catalogue
+from toolkit.classroom_widgets import lesson_plan_html
+from toolkit.content import BANDS, ContentError, json_schemas, load_catalogue
 from toolkit.roster import RosterError, import_roster
 from toolkit.store import Learner, NewLearner, Store, StoreError
 
@@ -23,6 +25,9 @@ DEMO_ROSTER = [
     ("Ana Costa", "ana.costa", "volunteer"),
     ("Sam Okafor", "sam.okafor", "governor"),
 ]
+
+
+DEMO_CLASSES = [("Year 1 Oak", "5-7"), ("Year 5 Ash", "7-11")]
 
 
 class CommandError(Exception):
@@ -74,6 +79,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         ]
         print("Demo roster added. Each access code is shown only this once:")
         print_codes(store.add_learners(people))
+        for name, band in DEMO_CLASSES:
+            store.add_class(name, band)
+        print(f"Demo classes added: {', '.join(name for name, _ in DEMO_CLASSES)}")
     return 0
 
 
@@ -96,6 +104,47 @@ def print_codes(created: list[tuple[Learner, str]]) -> None:
     width = max(len(learner.email) for learner, _ in created)
     for learner, code in created:
         print(f"  {learner.email:<{width}}  {code}  ({learner.role})")
+
+
+def cmd_classes_add(args: argparse.Namespace) -> int:
+    name = " ".join(args.name.split())
+    if not name or len(name) > 80 or any(not ch.isprintable() for ch in name):
+        raise CommandError("a class name is 1 to 80 printable characters, e.g. 'Year 2 Oak'")
+    added = Store(settings.database_url()).add_class(name, args.band)
+    print(f"Added class {added.name} (ages {added.band}).")
+    return 0
+
+
+def cmd_classes_list(args: argparse.Namespace) -> int:
+    for school_class in Store(settings.database_url()).classes():
+        print(f"{school_class.name}  (ages {school_class.band})")
+    return 0
+
+
+def cmd_lessons_list(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(settings.content_root())
+    for band in BANDS:
+        for lesson in catalogue.lessons_for(band):
+            print(f"{lesson.id:<22} ages {band:<5} {lesson.title}")
+    return 0
+
+
+def cmd_lessons_print(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(settings.content_root())
+    if args.lesson not in catalogue.lessons:
+        raise CommandError(f"no lesson {args.lesson!r}; see 'esafety lessons list'")
+    store = Store(settings.database_url())
+    school_id = store.get_meta(SCHOOL_KEY) or DEFAULT_SCHOOL
+    profile = catalogue.profile(school_id)
+    out = Path(args.out)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise CommandError(
+            "write the lesson plan to an .html file; print it from a browser (it has print styles)"
+        )
+    lesson = catalogue.lessons[args.lesson].for_school(profile)
+    out.write_text(lesson_plan_html(lesson, profile.name), encoding="utf-8")
+    print(f"Wrote the lesson plan of {lesson.title!r} to {out}")
+    return 0
 
 
 def cmd_quizzes_build(args: argparse.Namespace) -> int:
@@ -146,8 +195,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if missing:
         print(f"Building the module quizzes ({', '.join(missing)} not built yet)", flush=True)
         build_quizzes(catalogue, school_id)
-    notebook = settings.content_root() / "notebooks" / "staff.ipynb"
-    command = voila_command(notebook, args.host, args.port)
+    served = stage_apps(home / "serve")
+    command = voila_command(served, args.host, args.port)
     tools = os.path.dirname(sys.executable)  # nbgrader runs `alembic` from here
     env = {
         **os.environ,
@@ -155,18 +204,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings.SETTINGS["grading"].env: str(settings.grading_root()),
         "PATH": tools + os.pathsep + os.environ.get("PATH", ""),
     }
-    print(f"Serving the staff app on http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
+    base = f"http://{args.host}:{args.port}/voila/render"
+    print(f"Serving the staff app on {base}/staff.ipynb", flush=True)
+    print(f"and the classroom app on {base}/classroom.ipynb (Ctrl+C stops both)", flush=True)
     os.execvpe(command[0], command, env)
     return 0  # not reached
 
 
-def voila_command(notebook: Path, host: str, port: int) -> list[str]:
-    """Voila serving one notebook and no files, with idle kernels shut down."""
+SERVED_APPS = ("staff.ipynb", "classroom.ipynb")
+
+
+def stage_apps(folder: Path) -> Path:
+    """A folder holding only the notebooks staff and teachers may open, for Voila to serve."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.iterdir():
+        if stale.name not in SERVED_APPS:
+            raise CommandError(
+                f"{folder} holds {stale.name}: it must hold only the served apps; remove it"
+            )
+    for name in SERVED_APPS:
+        shutil.copyfile(settings.content_root() / "notebooks" / name, folder / name)
+    return folder
+
+
+def voila_command(folder: Path, host: str, port: int) -> list[str]:
+    """Voila serving the staged notebooks and no other files, with idle kernels shut down."""
     return [
         sys.executable,
         "-m",
         "voila",
-        str(notebook),
+        str(folder),
         "--no-browser",
         f"--Voila.ip={host}",
         f"--port={port}",
@@ -244,6 +311,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_coverage)
 
+    classes = sub.add_parser("classes", help="The classes that are taught the pupil lessons.")
+    classes_sub = classes.add_subparsers(dest="classes_command", required=True)
+    p = classes_sub.add_parser("add", help="Add a class (no pupil names are ever stored).")
+    p.add_argument("name", help="The class's name, e.g. 'Year 2 Oak'.")
+    p.add_argument("--band", required=True, choices=BANDS, help="The pupils' age band.")
+    p.set_defaults(func=cmd_classes_add)
+    p = classes_sub.add_parser("list", help="List the classes.")
+    p.set_defaults(func=cmd_classes_list)
+
+    lessons = sub.add_parser("lessons", help="The pupil lessons.")
+    lessons_sub = lessons.add_subparsers(dest="lessons_command", required=True)
+    p = lessons_sub.add_parser("list", help="List the lessons by age band.")
+    p.set_defaults(func=cmd_lessons_list)
+    p = lessons_sub.add_parser("print", help="Write a lesson plan as a printable HTML page.")
+    p.add_argument("lesson", help="The lesson id, e.g. safe-7-11 (see 'esafety lessons list').")
+    p.add_argument("--out", required=True, help="The .html file to write.")
+    p.set_defaults(func=cmd_lessons_print)
+
     quizzes = sub.add_parser("quizzes", help="The module quizzes.")
     quizzes_sub = quizzes.add_subparsers(dest="quizzes_command", required=True)
     p = quizzes_sub.add_parser("build", help="Generate the nbgrader course of the module quizzes.")
@@ -257,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_grades_sync)
 
-    p = sub.add_parser("serve", help="Serve the staff app with Voila.")
+    p = sub.add_parser("serve", help="Serve the staff and classroom apps with Voila.")
     p.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
     p.add_argument("--port", type=int, default=8866, help="Port to listen on.")
     p.set_defaults(func=cmd_serve)

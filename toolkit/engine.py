@@ -1,4 +1,4 @@
-"""Pure state machines for a branching scenario and a module quiz: no widgets, no I/O."""
+"""Pure state machines for a branching scenario, a module quiz and a classroom lesson: no I/O."""
 
 from __future__ import annotations
 
@@ -6,7 +6,23 @@ import random
 from dataclasses import dataclass, field
 from typing import Literal
 
-from toolkit.content import Choice, QuizBank, QuizOption, QuizQuestion, Scenario, Step
+from toolkit.content import (
+    Activity,
+    Card,
+    CardSort,
+    Choice,
+    Lesson,
+    NextOption,
+    QuizBank,
+    QuizOption,
+    QuizQuestion,
+    RealOrFake,
+    RealOrFakeItem,
+    Scenario,
+    Step,
+    Vote,
+    WhatNext,
+)
 
 POINTS = {"safe": 1.0, "risky": 0.5, "unsafe": 0.0}
 
@@ -195,3 +211,106 @@ class QuizRun:
             self.answers.get(i) == d.question.correct_ids() for i, d in enumerate(self.drawn, 1)
         )
         return round(100 * right / len(self.drawn))
+
+
+# --- classroom lesson ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One screen of a lesson on the whiteboard."""
+
+    kind: Literal["story", "activity", "discussion", "end"]
+    activity: Activity | None = None
+
+
+@dataclass
+class LessonRun:
+    """A lesson led by the teacher: pages in order, and the class's answers, never names."""
+
+    lesson: Lesson
+    index: int = 0
+    # activity id -> {option/card/item id -> count}: the class result, counts only.
+    tallies: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> list[Page]:
+        return [
+            Page("story"),
+            *(Page("activity", a) for a in self.lesson.activities),
+            Page("discussion"),
+            Page("end"),
+        ]
+
+    @property
+    def page(self) -> Page:
+        return self.pages[self.index]
+
+    def next(self) -> Page:
+        if self.index < len(self.pages) - 1:
+            self.index += 1
+        return self.page
+
+    def back(self) -> Page:
+        if self.index > 0:
+            self.index -= 1
+        return self.page
+
+    @property
+    def at_end(self) -> bool:
+        return self.page.kind == "end"
+
+    def _activity(self, activity_id: str, kind: type) -> Activity:
+        for activity in self.lesson.activities:
+            if activity.id == activity_id and isinstance(activity, kind):
+                return activity
+        raise EngineError(f"this lesson has no {kind.__name__} activity {activity_id!r}")
+
+    def sort_card(self, activity_id: str, card_id: str, bin_id: str) -> Card:
+        """The class puts a card in a bin; returns the card (its right bin and feedback)."""
+        activity = self._activity(activity_id, CardSort)
+        card = next((c for c in activity.cards if c.id == card_id), None)
+        if card is None or bin_id not in {b.id for b in activity.bins}:
+            raise EngineError(f"no card {card_id!r} or bin {bin_id!r} in {activity_id!r}")
+        self.tallies.setdefault(activity_id, {})[card_id] = int(card.bin == bin_id)
+        return card
+
+    def set_votes(self, activity_id: str, counts: dict[str, int]) -> None:
+        """The teacher enters the number of hands for each option."""
+        activity = self._activity(activity_id, Vote)
+        valid = {o.id for o in activity.options}
+        for option_id, count in counts.items():
+            if option_id not in valid:
+                raise EngineError(f"{activity_id!r} has no option {option_id!r}")
+            if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_CLASS:
+                raise EngineError(f"a tally is a whole number from 0 to {MAX_CLASS}, not {count!r}")
+        self.tallies[activity_id] = {o: counts.get(o, 0) for o in sorted(valid)}
+
+    def choose_next(self, activity_id: str, option_id: str) -> NextOption:
+        """The class agrees what happens next; returns the option (safe or not, and why)."""
+        activity = self._activity(activity_id, WhatNext)
+        option = next((o for o in activity.options if o.id == option_id), None)
+        if option is None:
+            raise EngineError(f"{activity_id!r} has no option {option_id!r}")
+        self.tallies[activity_id] = {option_id: 1}
+        return option
+
+    def judge(self, activity_id: str, item_id: str, says_real: bool) -> RealOrFakeItem:
+        """The class says real or fake; returns the item (what it really is, and why)."""
+        activity = self._activity(activity_id, RealOrFake)
+        item = next((i for i in activity.items if i.id == item_id), None)
+        if item is None:
+            raise EngineError(f"{activity_id!r} has no item {item_id!r}")
+        self.tallies.setdefault(activity_id, {})[item_id] = int(item.real == says_real)
+        return item
+
+    def result(self) -> list[tuple[str, str, int]]:
+        """The class result as (activity id, option/card/item id, count) rows."""
+        return [
+            (a, key, n)
+            for a, counts in sorted(self.tallies.items())
+            for key, n in sorted(counts.items())
+        ]
+
+
+MAX_CLASS = 60

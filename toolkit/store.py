@@ -112,6 +112,41 @@ quiz_answers = Table(
     UniqueConstraint("quiz_attempt_id", "slot"),
 )
 
+classes = Table(
+    "classes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("band", String(8), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# A lesson taught to a class: counts for the class, never a pupil's name.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("class_id", ForeignKey("classes.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("lesson_id", String(80), nullable=False),
+    Column("content_version", String(64), nullable=False),
+    Column("teacher_id", ForeignKey("learners.id", ondelete="SET NULL")),
+    Column("delivered_on", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+tallies = Table(
+    "tallies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "delivery_id", ForeignKey("deliveries.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("activity_id", String(80), nullable=False),
+    Column("option_id", String(80), nullable=False),
+    Column("count", Integer, nullable=False),
+    UniqueConstraint("delivery_id", "activity_id", "option_id"),
+)
+
 
 # --- exceptions -------------------------------------------------------------------------
 
@@ -133,6 +168,14 @@ class DuplicateLearner(StoreError):
 class SignInFailed(StoreError):
     def __init__(self) -> None:
         super().__init__("That email and access code do not match our records.")
+
+
+class DuplicateClass(StoreError):
+    pass
+
+
+class UnknownClass(StoreError):
+    pass
 
 
 class UnknownAttempt(StoreError):
@@ -174,6 +217,23 @@ class RecordedChoice:
     choice_index: int
     outcome: str
     chosen_at: datetime
+
+
+@dataclass(frozen=True)
+class SchoolClass:
+    id: int
+    name: str
+    band: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    class_id: int
+    lesson_id: str
+    teacher_id: int | None
+    delivered_on: date
+    tallies: list[tuple[str, str, int]]
 
 
 @dataclass(frozen=True)
@@ -600,6 +660,89 @@ class Store:
                 .order_by(quiz_attempts.c.id.desc())
                 .limit(1)
             )
+
+    # classes and lesson deliveries
+
+    def add_class(self, name: str, band: str) -> SchoolClass:
+        name = " ".join(name.split())
+        with self._write() as conn:
+            if conn.scalar(select(classes.c.id).where(func.lower(classes.c.name) == name.lower())):
+                raise DuplicateClass(f"there is already a class called {name!r}")
+            class_id = conn.execute(
+                insert(classes).values(name=name, band=band, created_at=now())
+            ).inserted_primary_key[0]
+        return SchoolClass(class_id, name, band)
+
+    def classes(self) -> list[SchoolClass]:
+        with self._read() as conn:
+            rows = conn.execute(select(classes).order_by(classes.c.name)).all()
+        return [SchoolClass(r.id, r.name, r.band) for r in rows]
+
+    def teachers(self) -> list[Learner]:
+        """Staff who may lead a lesson: teachers and support staff on the roster."""
+        with self._read() as conn:
+            rows = conn.execute(
+                select(learners)
+                .where(learners.c.role.in_(["teacher", "support"]))
+                .order_by(learners.c.name)
+            ).all()
+        return [_learner(r) for r in rows]
+
+    def record_delivery(
+        self,
+        class_id: int,
+        lesson_id: str,
+        content_version: str,
+        teacher_id: int | None,
+        delivered_on: date,
+        counts: list[tuple[str, str, int]],
+    ) -> int:
+        """Save a lesson taught to a class, with the class's tallies, all or nothing."""
+        with self._write() as conn:
+            if conn.scalar(select(classes.c.id).where(classes.c.id == class_id)) is None:
+                raise UnknownClass(f"no class with id {class_id}")
+            delivery_id = conn.execute(
+                insert(deliveries).values(
+                    class_id=class_id,
+                    lesson_id=lesson_id,
+                    content_version=content_version,
+                    teacher_id=teacher_id,
+                    delivered_on=delivered_on,
+                    recorded_at=now(),
+                )
+            ).inserted_primary_key[0]
+            for activity_id, option_id, count in counts:
+                conn.execute(
+                    insert(tallies).values(
+                        delivery_id=delivery_id,
+                        activity_id=activity_id,
+                        option_id=option_id,
+                        count=count,
+                    )
+                )
+        return delivery_id
+
+    def deliveries(self, class_id: int | None = None) -> list[Delivery]:
+        with self._read() as conn:
+            query = select(deliveries).order_by(deliveries.c.delivered_on, deliveries.c.id)
+            if class_id is not None:
+                query = query.where(deliveries.c.class_id == class_id)
+            rows = conn.execute(query).all()
+            counts = conn.execute(select(tallies).order_by(tallies.c.id)).all()
+        by_delivery: dict[int, list[tuple[str, str, int]]] = {}
+        for t in counts:
+            by_delivery.setdefault(t.delivery_id, []).append((t.activity_id, t.option_id, t.count))
+        return [
+            Delivery(
+                r.id,
+                r.class_id,
+                r.lesson_id,
+                r.teacher_id,
+                r.delivered_on,
+                by_delivery.get(r.id, []),
+            )
+            for r in rows
+        ]
 
 
 def _learner(row) -> Learner:

@@ -89,31 +89,19 @@ def action_button(label: str, primary: bool = False) -> w.Button:
     return button
 
 
-class StaffApp:
-    """One page: sign in, my modules, play a scenario, summary; no re-sign-in between them."""
+class App:
+    """A single-page Voila app: a CSS block, an alert area and a body whose view is swapped."""
 
-    def __init__(
-        self,
-        store: Store,
-        catalogue: Catalogue,
-        school_id: str,
-        grader: Grader | None = None,
-        today: Callable[[], date] = date.today,
-        rng: random.Random | None = None,
-    ):
-        self.store, self.catalogue, self.today = store, catalogue, today
-        self.grader, self.rng = grader, rng or random.Random()
-        self.quiz: QuizPage | None = None
-        self.profile: SchoolProfile = catalogue.profile(school_id)
-        self.learner: Learner | None = None
-        self.run: ScenarioRun | None = None
-        self.attempt_id: int | None = None
-        self._rendered: dict[str, Scenario] = {}
+    name = "app"
+    kept = "Everything you chose before is saved."
+
+    def __init__(self, profile: SchoolProfile, *classes: str):
+        self.profile = profile
         self.alert = w.HTML()
         self.body = w.VBox()
         self.root = w.VBox([w.HTML(CSS), self.alert, self.body])
-        self.root.add_class("esafety")
-        self.show_sign_in()
+        for css_class in ("esafety", *classes):
+            self.root.add_class(css_class)
 
     # --- plumbing ---------------------------------------------------------------------
 
@@ -125,11 +113,10 @@ class StaffApp:
             try:
                 handler()
             except Exception:
-                log.exception("staff app: %r failed", handler)
+                log.exception("%s: %r failed", self.name, handler)
                 self.show_alert(
-                    "Sorry, something went wrong and that did not work. Everything you chose "
-                    "before is saved. Please try again; if it keeps happening, tell "
-                    f"{self.profile.settings.dsl}."
+                    f"Sorry, something went wrong and that did not work. {self.kept} "
+                    f"Please try again; if it keeps happening, tell {self.profile.settings.dsl}."
                 )
 
         return run
@@ -146,6 +133,31 @@ class StaffApp:
     def on_click(self, button: w.Button, handler: Callable[[], None]) -> w.Button:
         button.on_click(self.guarded(handler))
         return button
+
+
+class StaffApp(App):
+    """One page: sign in, my modules, play a scenario, summary; no re-sign-in between them."""
+
+    name = "staff app"
+
+    def __init__(
+        self,
+        store: Store,
+        catalogue: Catalogue,
+        school_id: str,
+        grader: Grader | None = None,
+        today: Callable[[], date] = date.today,
+        rng: random.Random | None = None,
+    ):
+        self.store, self.catalogue, self.today = store, catalogue, today
+        self.grader, self.rng = grader, rng or random.Random()
+        self.quiz: QuizPage | None = None
+        super().__init__(catalogue.profile(school_id))
+        self.learner: Learner | None = None
+        self.run: ScenarioRun | None = None
+        self.attempt_id: int | None = None
+        self._rendered: dict[str, Scenario] = {}
+        self.show_sign_in()
 
     # --- sign in ----------------------------------------------------------------------
 

@@ -7,12 +7,12 @@ waits for the element it needs (bounded), never for a fixed time. Nothing here i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.keys import axe_findings, button, squash, tab_to_button, tab_to_field
 from toolkit.engine import POINTS
 from toolkit.store import Store
 from toolkit.widgets import OUTCOME_TEXT
@@ -45,49 +45,8 @@ def plan_path(scenario, length: int = 3) -> list[int]:
     return found
 
 
-ACTIVE_ELEMENT = """() => {
-  const e = document.activeElement;
-  if (!e || e === document.body || e === document.documentElement) return null;
-  return {
-    tag: e.tagName.toLowerCase(),
-    type: e.getAttribute('type'),
-    label: e.labels && e.labels.length ? e.labels[0].textContent.trim() : null,
-    text: (e.textContent || '').replace(/\\s+/g, ' ').trim(),
-  };
-}"""
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-def tab_to(page: Page, wanted: Callable[[dict], bool], what: str, limit: int = 120) -> None:
-    """Press Tab until the focused element is the one wanted (it may be already); fail if it never comes."""
-    seen = []
-    for _ in range(limit):
-        active = page.evaluate(ACTIVE_ELEMENT)
-        if active and wanted(active):
-            return
-        page.keyboard.press("Tab")
-        seen.append(active and f"{active['tag']}:{active['label'] or active['text'][:40]}")
-    pytest.fail(f"Tab never reached {what}; focus went through {seen}")
-
-
-def tab_to_field(page: Page, label: str) -> None:
-    tab_to(page, lambda a: a["tag"] == "input" and a["label"] == label, f"the {label!r} field")
-
-
-def tab_to_button(page: Page, text: str) -> None:
-    text = squash(text)
-    tab_to(page, lambda a: a["tag"] == "button" and a["text"] == text, f"the {text!r} button")
-
-
-def button(page: Page, name: str):
-    return page.get_by_role("button", name=squash(name), exact=True)
-
-
 def open_sign_in(page: Page, server) -> None:
-    page.goto(server.url, timeout=RENDER_TIMEOUT_MS)
+    page.goto(server.url + "voila/render/staff.ipynb", timeout=RENDER_TIMEOUT_MS)
     expect(button(page, "Sign in")).to_be_enabled(timeout=RENDER_TIMEOUT_MS)
 
 
@@ -179,24 +138,6 @@ def test_keyboard_only_sign_in_and_scenario_is_saved_in_order(
 # --- 2. axe-core: no serious or critical findings ------------------------------------------
 
 
-def axe_findings(page: Page, where: str) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page).response["violations"]
-    lines = []
-    for v in violations:
-        targets = [" ".join(map(str, n["target"])) for n in v["nodes"]][:5]
-        lines.append(
-            f"{where}: [{v['impact']}] {v['id']}: {v['help']} ({len(v['nodes'])} nodes: {targets})"
-        )
-    print("\n".join(lines) or f"{where}: no violations")
-    return [
-        line
-        for line, v in zip(lines, violations, strict=True)
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_axe_finds_nothing_serious_on_sign_in_modules_step_and_feedback(page, server, catalogue):
     _, email, code = server.learner("axe.check")
     scenario = catalogue.scenarios[SCENARIO].for_school(catalogue.profile(SCHOOL))
@@ -268,20 +209,24 @@ HIDDEN_TESTS = b"BEGIN HIDDEN TESTS"
         "voila/files/{grading}/source/contact/contact.ipynb",
         "voila/files/{grading}/gradebook.db",
         "voila/files/..%2Fgrading%2Fsource%2Fcontact%2Fcontact.ipynb",
+        "voila/render/dsl.ipynb",
+        "voila/render/..%2F..%2Fnotebooks%2Fdsl.ipynb",
+        "voila/render/{home}/esafety.db",
     ],
 )
 def test_server_does_not_serve_the_database_or_notebook_source(server, path):
     _, email, code = server.learner("leak.check")
     db_path = quote(str(server.home / "esafety.db").lstrip("/"))
     grading_path = quote(str(server.home / "grading").lstrip("/"))
-    status, body = server.get(path.format(db_path=db_path, grading=grading_path))
+    home = quote(str(server.home).lstrip("/"))
+    status, body = server.get(path.format(db_path=db_path, grading=grading_path, home=home))
     for secret in (SQLITE_HEADER, NOTEBOOK_SOURCE, HIDDEN_TESTS, email.encode(), code.encode()):
         assert secret not in body, f"GET /{path} gave {status} with {secret!r} in it"
     assert status != 200, f"GET /{path} answered 200 ({len(body)} bytes)"
 
 
 def test_rendered_page_holds_no_notebook_source(server):
-    status, body = server.get("", timeout=RENDER_TIMEOUT_MS / 1000)
+    status, body = server.get("voila/render/staff.ipynb", timeout=RENDER_TIMEOUT_MS / 1000)
     assert status == 200
     assert b"Sign in" in body or b"application/vnd.jupyter.widget-view+json" in body
     assert NOTEBOOK_SOURCE not in body and b"staff_app()" not in body

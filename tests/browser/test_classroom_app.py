@@ -1,0 +1,127 @@
+"""The classroom app on the whiteboard, driven by keyboard alone in Chromium."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.keys import axe_findings, squash, tab_until
+from toolkit.content import CardSort, RealOrFake, Vote
+from toolkit.store import NewLearner, Store
+
+pytestmark = pytest.mark.browser
+
+RENDER_TIMEOUT_MS = 60_000
+LESSON = "intro-5-7"
+
+
+@pytest.fixture(scope="module")
+def school(server):
+    store = Store(server.db_url)
+    oak = store.add_class("Year 1 Oak", "5-7")
+    ((teacher, _),) = store.add_learners(
+        [NewLearner("Ms <b>Ada</b> Park", "ada.park@school.example", "teacher", date.today())]
+    )
+    return store, oak, teacher
+
+
+def open_classroom(page: Page, server) -> None:
+    page.goto(server.url + "voila/render/classroom.ipynb", timeout=RENDER_TIMEOUT_MS)
+    expect(page.get_by_role("button", name="Start the lesson")).to_be_enabled(
+        timeout=RENDER_TIMEOUT_MS
+    )
+
+
+def press_on(page: Page, target, what: str, key: str = "Enter") -> None:
+    tab_until(page, target, what)
+    page.keyboard.press(key)
+
+
+def next_page(page: Page) -> None:
+    press_on(page, page.get_by_role("button", name="Next", exact=True), "Next")
+
+
+def test_a_lesson_runs_by_keyboard_and_its_delivery_is_recorded(page, server, school, catalogue):
+    """Keyboard only: choose class, lesson and teacher, run every page, save; is it recorded?"""
+    store, oak, teacher = school
+    lesson = catalogue.lessons[LESSON]
+    open_classroom(page, server)
+    tab_until(page, page.get_by_label("Class"), "the class picker")  # Year 1 Oak is first
+    tab_until(page, page.get_by_label("Lesson"), "the lesson picker")  # the introduction is first
+    chosen = page.get_by_label("Lesson").evaluate("el => el.options[el.selectedIndex].text")
+    assert squash(chosen) == squash(lesson.title)
+    press_on(page, page.get_by_label("Teacher"), "the teacher picker", key="ArrowDown")
+    press_on(page, page.get_by_role("button", name="Start the lesson"), "Start")
+    expect(page.get_by_role("heading", name=lesson.story.title)).to_be_visible()
+    next_page(page)
+    for activity in lesson.activities:
+        expect(page.locator("h1")).to_have_text(lesson.title)
+        if isinstance(activity, CardSort):
+            rows = page.locator(".widget-toggle-buttons")
+            labels = {b.id: b.label for b in activity.bins}
+            for n, card in enumerate(activity.cards):
+                press_on(
+                    page,
+                    rows.nth(n).get_by_role("button", name=labels[card.bin], exact=True),
+                    card.id,
+                    "Space",
+                )
+            expect(page.get_by_text("Yes, that's right!")).to_have_count(len(activity.cards))
+        elif isinstance(activity, RealOrFake):
+            rows = page.locator(".widget-toggle-buttons")
+            for n, item in enumerate(activity.items):
+                label = "Real" if item.real else "Fake"
+                press_on(
+                    page,
+                    rows.nth(n).get_by_role("button", name=label, exact=True),
+                    item.id,
+                    "Space",
+                )
+        elif isinstance(activity, Vote):
+            for n, option in enumerate(activity.options):
+                box = page.get_by_label(squash(option.text), exact=True)
+                tab_until(page, box, option.id)
+                page.keyboard.press("Control+A")
+                page.keyboard.type(str(7 + n))
+                page.keyboard.press("Tab")  # the count reaches the kernel when the field is left
+            press_on(page, page.get_by_role("button", name="Show the answer"), "Show the answer")
+            expect(page.get_by_text("This is the best answer.")).to_be_visible()
+        else:
+            safe = next(o for o in activity.options if o.safe)
+            press_on(page, page.get_by_role("button", name=squash(safe.text), exact=True), safe.id)
+            expect(page.get_by_text("Yes, that's right!")).to_be_visible()
+        next_page(page)
+    expect(page.get_by_role("heading", name="Let's talk")).to_be_visible()
+    next_page(page)
+    save = page.get_by_role("button", name="Save this lesson")
+    expect(save).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Saved:")).to_be_visible()
+    (delivery,) = store.deliveries(oak.id)
+    assert (delivery.lesson_id, delivery.teacher_id) == (LESSON, teacher.id)
+    recorded = {a for a, _, _ in delivery.tallies}
+    assert recorded == {a.id for a in lesson.activities}
+    vote = next(a for a in lesson.activities if isinstance(a, Vote))
+    assert sorted(n for a, _, n in delivery.tallies if a == vote.id) == [
+        7 + n for n in range(len(vote.options))
+    ]
+
+
+def test_axe_finds_nothing_serious_on_the_classroom_pages(page, server, school, catalogue):
+    """Are the setup, story, activity and end pages free of serious or critical axe findings?"""
+    open_classroom(page, server)
+    serious = axe_findings(page, "setup")
+    page.get_by_role("button", name="Start the lesson").click()
+    serious += axe_findings(page, "story")
+    lesson = catalogue.lessons[LESSON]
+    for n in range(len(lesson.activities)):
+        page.get_by_role("button", name="Next", exact=True).click()
+        expect(page.get_by_text(f"Page {n + 2} of")).to_be_visible()
+        serious += axe_findings(page, f"activity {n + 1}")
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.get_by_role("button", name="Save this lesson")).to_be_visible()
+    serious += axe_findings(page, "end")
+    assert serious == [], "\n".join(serious)

@@ -1,0 +1,271 @@
+"""Pupil lessons: content rules, reading age, the lesson engine and the classroom widgets."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import ipywidgets as w
+import pytest
+import textstat
+
+from tests.conftest import SCHOOL
+from toolkit.classroom_widgets import ClassroomApp, lesson_plan_html
+from toolkit.content import (
+    BANDS,
+    LETTER_NAMES,
+    CardSort,
+    RealOrFake,
+    Vote,
+    WhatNext,
+    load_catalogue,
+)
+from toolkit.engine import EngineError, LessonRun
+from toolkit.settings import PROJECT_ROOT
+
+CATALOGUE = load_catalogue(PROJECT_ROOT)
+LESSONS = sorted(CATALOGUE.lessons)
+GRADE_LIMIT = {"5-7": 2.5, "7-11": 5.0}
+
+
+def test_an_introduction_and_every_smart_letter_in_both_bands():
+    """Is there a lesson for the introduction and each SMART letter, for ages 5-7 and 7-11?"""
+    assert len(LESSONS) >= 12
+    for band in BANDS:
+        assert {x.letter for x in CATALOGUE.lessons_for(band)} == set(LETTER_NAMES)
+
+
+@pytest.mark.parametrize("lesson_id", LESSONS)
+def test_pupil_text_is_at_the_bands_reading_age(lesson_id):
+    """Does the pupil-facing text reach a Flesch-Kincaid grade the band can read?"""
+    lesson = CATALOGUE.lessons[lesson_id].for_school(CATALOGUE.profiles[SCHOOL])
+    grade = textstat.flesch_kincaid_grade(" ".join(lesson.pupil_text()))
+    assert grade <= GRADE_LIMIT[lesson.band], f"{lesson_id}: grade {grade}"
+
+
+@pytest.mark.parametrize("lesson_id", LESSONS)
+def test_each_lesson_has_a_story_activities_prompts_strands_and_disclosure_notes(lesson_id):
+    """Two or more kinds of activity, prompts, strands, and notes on what to do on a disclosure?"""
+    lesson = CATALOGUE.lessons[lesson_id]
+    assert len(lesson.activities) >= 2 and len({type(a) for a in lesson.activities}) >= 2
+    assert len(lesson.discussion) >= 2 and lesson.strands and lesson.story.text
+    notes = " ".join(lesson.for_school(CATALOGUE.profiles[SCHOOL]).teacher_notes.lower().split())
+    assert "listen" in notes and "promise" in notes and "same day" in notes
+    assert "the designated safeguarding lead" in notes
+    assert (
+        lesson.id
+        == f"{ {'intro': 'intro'}.get(lesson.letter, LETTER_NAMES[lesson.letter].lower()) }-{lesson.band}"
+    )
+
+
+def test_every_activity_type_is_used():
+    """Do the lessons use card sorts, votes, what-happens-next and real-or-fake?"""
+    kinds = {type(a) for lesson in CATALOGUE.lessons.values() for a in lesson.activities}
+    assert kinds == {CardSort, Vote, WhatNext, RealOrFake}
+
+
+def test_the_introductions_teach_the_age_limit_of_13():
+    """Do both introduction lessons tell pupils about the age limit of 13 and over?"""
+    for band in BANDS:
+        intro = CATALOGUE.lessons[f"intro-{band}"]
+        assert "13" in " ".join(intro.pupil_text())
+
+
+def first(lesson, kind):
+    return next(a for a in lesson.activities if isinstance(a, kind))
+
+
+def lesson_with(kind):
+    return next(
+        x for x in CATALOGUE.lessons.values() if any(isinstance(a, kind) for a in x.activities)
+    )
+
+
+def test_card_sort_marks_each_card_right_or_wrong():
+    lesson = lesson_with(CardSort)
+    activity = first(lesson, CardSort)
+    run = LessonRun(lesson)
+    card = activity.cards[0]
+    other = next(b.id for b in activity.bins if b.id != card.bin)
+    assert run.sort_card(activity.id, card.id, other) is card
+    assert run.tallies[activity.id][card.id] == 0
+    run.sort_card(activity.id, card.id, card.bin)
+    assert run.tallies[activity.id][card.id] == 1
+    with pytest.raises(EngineError):
+        run.sort_card(activity.id, "no-such-card", card.bin)
+
+
+def test_votes_take_whole_numbers_for_known_options():
+    lesson = lesson_with(Vote)
+    activity = first(lesson, Vote)
+    run = LessonRun(lesson)
+    ids = [o.id for o in activity.options]
+    run.set_votes(activity.id, {ids[0]: 12, ids[1]: 3})
+    assert run.tallies[activity.id][ids[0]] == 12 and run.tallies[activity.id][ids[1]] == 3
+    for bad in ({ids[0]: -1}, {ids[0]: 999}, {ids[0]: "7"}, {"nope": 1}):
+        with pytest.raises(EngineError):
+            run.set_votes(activity.id, bad)
+
+
+def test_what_next_records_the_class_choice():
+    lesson = lesson_with(WhatNext)
+    activity = first(lesson, WhatNext)
+    run = LessonRun(lesson)
+    safe = next(o for o in activity.options if o.safe)
+    assert run.choose_next(activity.id, safe.id).safe
+    assert run.tallies[activity.id] == {safe.id: 1}
+    with pytest.raises(EngineError):
+        run.choose_next(activity.id, "nope")
+
+
+def test_real_or_fake_marks_the_class_verdict():
+    lesson = lesson_with(RealOrFake)
+    activity = first(lesson, RealOrFake)
+    run = LessonRun(lesson)
+    item = activity.items[0]
+    run.judge(activity.id, item.id, not item.real)
+    assert run.tallies[activity.id][item.id] == 0
+    run.judge(activity.id, item.id, item.real)
+    assert run.tallies[activity.id][item.id] == 1
+
+
+def test_pages_run_story_activities_discussion_end_and_back():
+    lesson = CATALOGUE.lessons[LESSONS[0]]
+    run = LessonRun(lesson)
+    kinds = [p.kind for p in run.pages]
+    assert kinds == ["story", *["activity"] * len(lesson.activities), "discussion", "end"]
+    run.back()
+    assert run.index == 0
+    while not run.at_end:
+        run.next()
+    run.next()
+    assert run.at_end and run.back().kind == "discussion"
+
+
+@pytest.fixture
+def classroom(store, catalogue):
+    ((teacher, _),) = store.add_learners(
+        [
+            __import__("toolkit.store", fromlist=["NewLearner"]).NewLearner(
+                "Ms Ada Park", "ada@school.example", "teacher", date(2026, 9, 1)
+            )
+        ]
+    )
+    store.add_class("Year 5 Ash", "7-11")
+    store.add_class("Year 1 Oak", "5-7")
+    app = ClassroomApp(store, catalogue, SCHOOL, today=lambda: date(2026, 11, 20))
+    return app, teacher
+
+
+def play_every_activity(app) -> None:
+    """Answer each activity on screen the way a class would, page by page."""
+    while not app.run.at_end:
+        page = app.run.page
+        if page.kind == "activity":
+            activity = page.activity
+            pickers = [c for c in app.body.children if isinstance(c, w.ToggleButtons)]
+            if isinstance(activity, CardSort):
+                for picker, card in zip(pickers, activity.cards, strict=True):
+                    picker.value = card.bin
+            elif isinstance(activity, RealOrFake):
+                for picker, item in zip(pickers, activity.items, strict=True):
+                    picker.value = not item.real  # the class gets these wrong
+            elif isinstance(activity, Vote):
+                for n, box in enumerate(app.vote_counts.values()):
+                    box.value = 10 + n
+                app.reveal_button.click()
+            else:
+                safe = next(o for o in activity.options if o.safe)
+                button = next(
+                    c for c in app.body.children if getattr(c, "description", None) == safe.text
+                )
+                button.click()
+        assert app.alert.value == "", app.alert.value
+        app.next_button.click()
+
+
+def test_a_whole_lesson_is_run_and_its_delivery_recorded(classroom, store):
+    """Does a lesson run from start to end and save class, lesson, date, teacher and tallies only?"""
+    app, teacher = classroom
+    ash = next(c for c in store.classes() if c.name == "Year 5 Ash")
+    app.class_picker.value = ash.id
+    assert {v for _, v in app.lesson_picker.options} == {
+        x.id for x in CATALOGUE.lessons_for("7-11")
+    }
+    app.lesson_picker.value = "safe-7-11"
+    app.teacher_picker.value = teacher.id
+    app.start_button.click()
+    play_every_activity(app)
+    assert "Your class result" in app.body.children[1].value
+    app.save_button.click()
+    assert "Saved:" in app.saved.value
+    (delivery,) = store.deliveries(ash.id)
+    assert (delivery.lesson_id, delivery.teacher_id, delivery.delivered_on) == (
+        "safe-7-11",
+        teacher.id,
+        date(2026, 11, 20),
+    )
+    lesson = CATALOGUE.lessons["safe-7-11"]
+    assert {a for a, _, _ in delivery.tallies} == {a.id for a in lesson.activities}
+    vote = first(lesson, Vote)
+    assert sorted(n for a, _, n in delivery.tallies if a == vote.id) == sorted(
+        10 + i for i in range(len(vote.options))
+    )
+
+
+def test_no_pupil_name_is_stored_anywhere(classroom, store):
+    """Do the class and delivery tables hold only class names, ids and counts?"""
+    from sqlalchemy import inspect
+
+    columns = {
+        t: [c["name"] for c in inspect(store.engine).get_columns(t)]
+        for t in ("classes", "deliveries", "tallies")
+    }
+    assert columns == {
+        "classes": ["id", "name", "band", "created_at"],
+        "deliveries": [
+            "id",
+            "class_id",
+            "lesson_id",
+            "content_version",
+            "teacher_id",
+            "delivered_on",
+            "recorded_at",
+        ],
+        "tallies": ["id", "delivery_id", "activity_id", "option_id", "count"],
+    }
+
+
+def test_back_and_next_keep_the_class_answers(classroom, store):
+    """Going back to an activity shows what the class already chose."""
+    app, _ = classroom
+    app.lesson_picker.value = app.lesson_picker.options[0][1]
+    app.start_button.click()
+    app.next_button.click()
+    activity = app.run.page.activity
+    if isinstance(activity, CardSort):
+        picker = next(c for c in app.body.children if isinstance(c, w.ToggleButtons))
+        picker.value = activity.cards[0].bin
+    app.next_button.click()
+    app.back_button.click()
+    assert app.run.page.activity == activity
+    if isinstance(activity, CardSort):
+        assert "right" in " ".join(
+            getattr(c, "value", "") for c in app.body.children if isinstance(c, w.HTML)
+        )
+
+
+def test_no_classes_yet_says_how_to_add_one(store, catalogue):
+    app = ClassroomApp(store, catalogue, SCHOOL)
+    assert "esafety classes add" in app.body.children[1].value
+
+
+def test_a_lesson_plan_prints_with_its_notes_escaped():
+    """Does the printable plan hold objectives, every activity, the prompts and the notes?"""
+    lesson = CATALOGUE.lessons["tell-7-11"].for_school(CATALOGUE.profiles[SCHOOL])
+    page = lesson_plan_html(lesson, "Barley <Lane>")
+    assert "Barley &lt;Lane&gt;" in page and "<script" not in page
+    assert page.count("<h3>") == len(lesson.activities)
+    for prompt in lesson.discussion:
+        assert re.sub(r"\s+", " ", prompt.replace("'", "&#x27;").replace('"', "&quot;")) in page
+    assert "Teacher notes" in page and "Objectives" in page
