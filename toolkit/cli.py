@@ -41,6 +41,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"{len(catalogue.profiles)} school profiles",
         f"{len(catalogue.scenarios)} scenarios",
         f"{len(catalogue.quizzes)} quiz banks",
+        f"{len(catalogue.lessons)} lessons",
     ]
     print(f"OK: {', '.join(map(str, checked))} valid.")
     return 0
