@@ -12,6 +12,7 @@ import ipywidgets as w
 from toolkit import grading, settings
 from toolkit.classroom_widgets import ClassroomApp
 from toolkit.content import Catalogue, ContentError, load_catalogue
+from toolkit.dsl_widgets import DslApp
 from toolkit.store import Store, StoreError
 from toolkit.widgets import StaffApp
 
@@ -43,6 +44,13 @@ def classroom_app() -> w.Widget:
     return _start(
         "E-safety lessons",
         lambda store, catalogue, school: ClassroomApp(store, catalogue, school).root,
+    )
+
+
+def dsl_app() -> w.Widget:
+    """The DSL's page: served only by `esafety serve --dsl`, behind a token."""
+    return _start(
+        "Training reports", lambda store, catalogue, school: DslApp(store, catalogue, school).root
     )
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import shutil
 import sys
 from datetime import date
 from pathlib import Path
 
-from toolkit import coverage, grading, settings
+from toolkit import coverage, grading, report_render, settings
 from toolkit.apps import SCHOOL_KEY
 from toolkit.classroom_widgets import lesson_plan_html
-from toolkit.content import BANDS, ContentError, json_schemas, load_catalogue
+from toolkit.content import BANDS, ROLES, ContentError, json_schemas, load_catalogue
 from toolkit.roster import RosterError, import_roster
 from toolkit.store import Learner, NewLearner, Store, StoreError
 
@@ -148,6 +149,45 @@ def cmd_lessons_print(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(settings.content_root())
+    store = Store(settings.database_url())
+    evidence = report_render.gather(store, catalogue, _current_school(), date.today(), args.role)
+    out = Path(args.out)
+    if args.format == "csv":
+        out.write_text(report_render.as_csv(evidence), encoding="utf-8")
+    elif args.format == "html":
+        out.write_text(report_render.as_html(evidence), encoding="utf-8")
+    else:
+        out.write_bytes(report_render.as_pdf(evidence))
+    print(f"Wrote the {args.format.upper()} report for {len(evidence.matrix)} people to {out}")
+    return 0
+
+
+def cmd_learner_export(args: argparse.Namespace) -> int:
+    records = Store(settings.database_url()).export_learner(args.email)
+    text = json.dumps(records, indent=2, default=str)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        print(f"Wrote every record of {args.email} to {args.out}")
+    else:
+        print(text)
+    return 0
+
+
+def cmd_learner_erase(args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise CommandError(
+            f"this removes {args.email} and every record of them for good; add --yes to confirm"
+        )
+    learner_id = Store(settings.database_url()).erase_learner(args.email)
+    removed = grading.erase_student(settings.grading_root(), learner_id)
+    print(
+        f"Erased {args.email}: their roster entry, attempts, choices and quiz results ({removed} grading files)."
+    )
+    return 0
+
+
 def cmd_quizzes_build(args: argparse.Namespace) -> int:
     catalogue = load_catalogue(settings.content_root())
     school_id = args.school or _current_school()
@@ -189,6 +229,7 @@ def _current_school() -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    args.port = args.port or (8867 if args.dsl else 8866)
     home = settings.home()
     school_id = _current_school()
     catalogue = load_catalogue(settings.content_root())
@@ -196,8 +237,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if missing:
         print(f"Building the module quizzes ({', '.join(missing)} not built yet)", flush=True)
         build_quizzes(catalogue, school_id)
-    served = stage_apps(home / "serve")
-    command = voila_command(served, args.host, args.port)
+    if args.dsl:
+        token = os.environ.get("ESAFETY_DSL_TOKEN") or secrets.token_urlsafe(24)
+        served = stage_apps(home / "dsl-serve", DSL_APP)
+        command = [*voila_command(served, args.host, args.port), f"--Voila.token={token}"]
+    else:
+        served = stage_apps(home / "serve", SERVED_APPS)
+        command = voila_command(served, args.host, args.port)
     tools = os.path.dirname(sys.executable)  # nbgrader runs `alembic` from here
     env = {
         **os.environ,
@@ -206,24 +252,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "PATH": tools + os.pathsep + os.environ.get("PATH", ""),
     }
     base = f"http://{args.host}:{args.port}/voila/render"
-    print(f"Serving the staff app on {base}/staff.ipynb", flush=True)
-    print(f"and the classroom app on {base}/classroom.ipynb (Ctrl+C stops both)", flush=True)
+    if args.dsl:
+        print(f"Serving the DSL app on {base}/dsl.ipynb?token={token}", flush=True)
+        print("Only someone with this token can open it. Ctrl+C stops it.", flush=True)
+    else:
+        print(f"Serving the staff app on {base}/staff.ipynb", flush=True)
+        print(f"and the classroom app on {base}/classroom.ipynb (Ctrl+C stops both)", flush=True)
     os.execvpe(command[0], command, env)
     return 0  # not reached
 
 
 SERVED_APPS = ("staff.ipynb", "classroom.ipynb")
+DSL_APP = ("dsl.ipynb",)
 
 
-def stage_apps(folder: Path) -> Path:
-    """A folder holding only the notebooks staff and teachers may open, for Voila to serve."""
+def stage_apps(folder: Path, apps: tuple[str, ...] = SERVED_APPS) -> Path:
+    """A folder holding only the given notebooks, for Voila to serve and nothing else."""
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.iterdir():
-        if stale.name not in SERVED_APPS:
+        if stale.name not in apps:
             raise CommandError(
                 f"{folder} holds {stale.name}: it must hold only the served apps; remove it"
             )
-    for name in SERVED_APPS:
+    for name in apps:
         shutil.copyfile(settings.content_root() / "notebooks" / name, folder / name)
     return folder
 
@@ -330,6 +381,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="The .html file to write.")
     p.set_defaults(func=cmd_lessons_print)
 
+    p = sub.add_parser("report", help="Write evidence for governors and inspectors.")
+    p.add_argument(
+        "--format", choices=["csv", "html", "pdf"], required=True, help="The file format."
+    )
+    p.add_argument("--out", required=True, help="The file to write.")
+    p.add_argument("--role", choices=ROLES, help="Only learners with this role.")
+    p.set_defaults(func=cmd_report)
+
+    learner = sub.add_parser("learner", help="One person's records (UK GDPR requests).")
+    learner_sub = learner.add_subparsers(dest="learner_command", required=True)
+    p = learner_sub.add_parser("export", help="Every record of one person, as JSON.")
+    p.add_argument("email", help="The person's email on the roster.")
+    p.add_argument("--out", help="A file to write instead of printing.")
+    p.set_defaults(func=cmd_learner_export)
+    p = learner_sub.add_parser("erase", help="Remove one person and every record of them.")
+    p.add_argument("email", help="The person's email on the roster.")
+    p.add_argument("--yes", action="store_true", help="Confirm: this cannot be undone.")
+    p.set_defaults(func=cmd_learner_erase)
+
     quizzes = sub.add_parser("quizzes", help="The module quizzes.")
     quizzes_sub = quizzes.add_subparsers(dest="quizzes_command", required=True)
     p = quizzes_sub.add_parser("build", help="Generate the nbgrader course of the module quizzes.")
@@ -345,7 +415,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="Serve the staff and classroom apps with Voila.")
     p.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
-    p.add_argument("--port", type=int, default=8866, help="Port to listen on.")
+    p.add_argument("--port", type=int, help="Port to listen on (default 8866; 8867 with --dsl).")
+    p.add_argument(
+        "--dsl",
+        action="store_true",
+        help="Serve the DSL app instead, alone, behind a token (printed at start).",
+    )
     p.set_defaults(func=cmd_serve)
     return parser
 

@@ -7,6 +7,7 @@ import html
 import logging
 import os
 import re
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -265,6 +266,25 @@ def manual_grades(root: Path, quiz_ids: list[str]) -> Iterator[ManualGrade]:
                                 grade_row.manual_score,
                                 grade_row.max_score,
                             )
+
+
+def erase_student(root: Path, learner_id: int) -> int:
+    """Remove a learner's notebooks and gradebook entry; returns the number of files removed."""
+    student = student_id(learner_id)
+    removed = 0
+    with _locked(root):
+        for stage in ("submitted", "autograded", "feedback"):
+            folder = root / stage / student
+            if folder.is_dir():
+                removed += sum(1 for p in folder.rglob("*") if p.is_file())
+                shutil.rmtree(folder)
+        if (root / "gradebook.db").exists():
+            with _api(root).gradebook as gradebook:
+                try:
+                    gradebook.remove_student(student)
+                except Exception:  # nbgrader's MissingEntry: never graded here
+                    pass
+    return removed
 
 
 # --- plumbing -------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    case,
     create_engine,
     event,
     func,
@@ -743,6 +744,173 @@ class Store:
             )
             for r in rows
         ]
+
+    # school-wide reads for the DSL's reports (aggregated here, so reports never speak SQL)
+
+    def learners(self) -> list[Learner]:
+        with self._read() as conn:
+            rows = conn.execute(select(learners).order_by(learners.c.name, learners.c.id)).all()
+        return [_learner(r) for r in rows]
+
+    def completions(self) -> list[Completion]:
+        """Each learner's latest completed attempt at each scenario."""
+        latest = (
+            select(func.max(attempts.c.id))
+            .where(attempts.c.completed_at.is_not(None))
+            .group_by(attempts.c.learner_id, attempts.c.scenario_id)
+        )
+        with self._read() as conn:
+            rows = conn.execute(
+                select(
+                    attempts.c.learner_id,
+                    attempts.c.scenario_id,
+                    attempts.c.content_version,
+                    attempts.c.completed_at,
+                ).where(attempts.c.id.in_(latest))
+            ).all()
+        return [
+            Completion(r.learner_id, r.scenario_id, r.content_version, _utc(r.completed_at))
+            for r in rows
+        ]
+
+    def started(self) -> set[tuple[int, str]]:
+        """(learner, scenario) pairs with any attempt, finished or not."""
+        with self._read() as conn:
+            rows = conn.execute(
+                select(attempts.c.learner_id, attempts.c.scenario_id).distinct()
+            ).all()
+        return {(r.learner_id, r.scenario_id) for r in rows}
+
+    def quiz_results(self) -> list[QuizResult]:
+        """Per learner and module: attempts, whether and when last passed, and that version."""
+        with self._read() as conn:
+            rows = conn.execute(
+                select(
+                    quiz_attempts.c.learner_id,
+                    quiz_attempts.c.module_id,
+                    func.count().label("attempts"),
+                    func.max(quiz_attempts.c.score).label("best"),
+                    func.max(case((quiz_attempts.c.passed, quiz_attempts.c.id))).label("pass_id"),
+                )
+                .where(quiz_attempts.c.submitted_at.is_not(None))
+                .group_by(quiz_attempts.c.learner_id, quiz_attempts.c.module_id)
+            ).all()
+            pass_ids = [r.pass_id for r in rows if r.pass_id is not None]
+            passes = {
+                r.id: r
+                for r in conn.execute(
+                    select(
+                        quiz_attempts.c.id,
+                        quiz_attempts.c.submitted_at,
+                        quiz_attempts.c.content_version,
+                    ).where(quiz_attempts.c.id.in_(pass_ids))
+                ).all()
+            }
+        return [
+            QuizResult(
+                r.learner_id,
+                r.module_id,
+                r.attempts,
+                r.best,
+                _utc(passes[r.pass_id].submitted_at) if r.pass_id else None,
+                passes[r.pass_id].content_version if r.pass_id else None,
+            )
+            for r in rows
+        ]
+
+    def unsafe_choice_counts(self, limit: int = 10) -> list[tuple[str, str, int, int]]:
+        """The unsafe choices made most often: (scenario, step, choice index, times)."""
+        with self._read() as conn:
+            rows = conn.execute(
+                select(
+                    attempts.c.scenario_id,
+                    choices.c.step_id,
+                    choices.c.choice_index,
+                    func.count().label("n"),
+                )
+                .join(attempts, attempts.c.id == choices.c.attempt_id)
+                .where(choices.c.outcome == "unsafe")
+                .group_by(attempts.c.scenario_id, choices.c.step_id, choices.c.choice_index)
+                .order_by(func.count().desc(), attempts.c.scenario_id)
+                .limit(limit)
+            ).all()
+        return [(r.scenario_id, r.step_id, r.choice_index, r.n) for r in rows]
+
+    def missed_question_counts(self, limit: int = 10) -> list[tuple[str, str, int, int]]:
+        """The quiz questions missed most often: (module, question, times missed, times asked)."""
+        missed = func.sum(case((quiz_answers.c.correct.is_(False), 1), else_=0))
+        with self._read() as conn:
+            rows = conn.execute(
+                select(
+                    quiz_attempts.c.module_id,
+                    quiz_answers.c.question_id,
+                    missed.label("missed"),
+                    func.count().label("asked"),
+                )
+                .join(quiz_attempts, quiz_attempts.c.id == quiz_answers.c.quiz_attempt_id)
+                .group_by(quiz_attempts.c.module_id, quiz_answers.c.question_id)
+                .order_by(missed.desc(), quiz_answers.c.question_id)
+                .limit(limit)
+            ).all()
+        return [(r.module_id, r.question_id, int(r.missed), r.asked) for r in rows]
+
+    # data rights (UK GDPR): everything about one person, or nothing
+
+    def export_learner(self, email: str) -> dict:
+        """All records of one person, as plain data (no access code hash)."""
+        learner = self._by_email(email)
+        history = []
+        for attempt in self.attempts_for(learner.id):
+            made = [c.__dict__ for c in self.choices_for(attempt["id"])]
+            history.append({**attempt, "choices": made})
+        quizzes = []
+        for attempt in self.quiz_attempts_for(learner.id):
+            answers = [a.__dict__ for a in self.quiz_answers_for(attempt["id"])]
+            quizzes.append({**attempt, "answers": answers})
+        with self._read() as conn:
+            taught = conn.execute(
+                select(deliveries).where(deliveries.c.teacher_id == learner.id)
+            ).all()
+        return {
+            "learner": learner.__dict__,
+            "scenario_attempts": history,
+            "quiz_attempts": quizzes,
+            "lessons_taught": [dict(r._mapping) for r in taught],
+        }
+
+    def erase_learner(self, email: str) -> int:
+        """Remove a person and every record of them; returns their former id."""
+        learner = self._by_email(email)
+        with self._write() as conn:
+            conn.execute(learners.delete().where(learners.c.id == learner.id))  # cascades
+        return learner.id
+
+    def _by_email(self, email: str) -> Learner:
+        with self._read() as conn:
+            row = conn.execute(
+                select(learners).where(learners.c.email == email.strip().lower())
+            ).first()
+        if row is None:
+            raise UnknownLearner(f"no one with the email {email.strip()!r} is on the roster")
+        return _learner(row)
+
+
+@dataclass(frozen=True)
+class Completion:
+    learner_id: int
+    scenario_id: str
+    content_version: str
+    completed_at: datetime
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    learner_id: int
+    module_id: str
+    attempts: int
+    best_score: int | None
+    passed_at: datetime | None
+    passed_version: str | None
 
 
 def _learner(row) -> Learner:

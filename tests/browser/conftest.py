@@ -16,6 +16,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -111,9 +113,9 @@ def _stop(proc: subprocess.Popen) -> None:
         pass
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    home = tmp_path_factory.mktemp("esafety-home")
+@contextmanager
+def serving(home: Path, *extra: str, env_extra: dict | None = None) -> Iterator[Server]:
+    """`esafety serve` (with any extra arguments) on a free port for a data folder, stopped after."""
     db_url = f"sqlite:///{home / 'esafety.db'}"
     store = Store(db_url)
     store.set_meta("school", SCHOOL)
@@ -126,13 +128,14 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         "ESAFETY_GRADING": str(home / "grading"),
         "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
         "PYTHONUNBUFFERED": "1",
+        **(env_extra or {}),
     }
     env.pop("ESAFETY_DATABASE_URL", None)
-    log = home / "serve.log"
+    log = home / f"serve{'-'.join(extra)}.log"
     port = free_port()
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "toolkit.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "toolkit.cli", "serve", "--port", str(port), *extra],
             env=env,
             cwd=home,  # as if the DSL ran it inside the data folder: nothing there may leak
             stdout=out,
@@ -163,6 +166,12 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         yield Server(url=url, home=home, db_url=db_url, log=log)
     finally:
         _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    with serving(tmp_path_factory.mktemp("esafety-home")) as running:
+        yield running
 
 
 @pytest.fixture

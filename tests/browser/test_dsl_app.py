@@ -1,0 +1,74 @@
+"""The DSL app: its own Voila server behind a token, serving nothing else."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import serving
+from tests.browser.keys import axe_findings
+from toolkit.store import NewLearner, Store
+
+pytestmark = pytest.mark.browser
+
+TOKEN = "test-token-for-the-dsl-app-only"
+RENDER_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def dsl_server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("dsl-home")
+    Store(f"sqlite:///{home / 'esafety.db'}").add_learners(
+        [NewLearner("Lin <i>Late</i>", "lin@school.example", "teacher", date(2026, 1, 5))]
+    )
+    with serving(home, "--dsl", env_extra={"ESAFETY_DSL_TOKEN": TOKEN}) as running:
+        yield running
+
+
+def test_without_the_token_the_dsl_app_is_refused(dsl_server):
+    """Does a request without the token get no page and no data?"""
+    for path in (
+        "voila/render/dsl.ipynb",
+        "voila/render/dsl.ipynb?token=wrong",
+        "voila/tree",
+        "api/contents",
+    ):
+        status, body = dsl_server.get(path)
+        assert status != 200 or b"lin@school.example" not in body, path
+        assert b"Lin" not in body
+    status, _ = dsl_server.get(f"voila/render/dsl.ipynb?token={TOKEN}", timeout=60)
+    assert status == 200
+
+
+def test_the_dsl_server_serves_only_the_dsl_app(dsl_server):
+    """With the token, are the staff and classroom apps and the database still out of reach?"""
+    for path in (
+        "voila/render/staff.ipynb",
+        "voila/render/classroom.ipynb",
+        "voila/files/esafety.db",
+    ):
+        status, _ = dsl_server.get(f"{path}?token={TOKEN}")
+        assert status != 200, path
+
+
+def test_with_the_token_the_dsl_sees_the_matrix_and_charts(page, dsl_server):
+    """Does the page show the completion matrix in words, the charts with text alternatives, and pass axe?"""
+    page.goto(dsl_server.url + f"voila/render/dsl.ipynb?token={TOKEN}", timeout=RENDER_TIMEOUT_MS)
+    expect(page.get_by_role("heading", name="Completion matrix")).to_be_visible(
+        timeout=RENDER_TIMEOUT_MS
+    )
+    expect(page.get_by_role("row", name="Lin <i>Late</i> teacher", exact=False)).to_be_visible()
+    expect(page.get_by_text("overdue, due").first).to_be_visible()
+    assert page.locator("img[alt]").count() == 3
+    assert page.locator("i", has_text="Late").count() == 0
+    serious = axe_findings(page, "DSL app")
+    assert serious == [], "\n".join(serious)
+
+
+def test_the_staff_server_cannot_reach_the_dsl_app(server):
+    """Is the DSL app absent from the staff and classroom server, whatever the path?"""
+    for path in ("voila/render/dsl.ipynb", f"voila/render/dsl.ipynb?token={TOKEN}", "voila/tree"):
+        status, body = server.get(path)
+        assert b"Completion matrix" not in body and b"dsl.ipynb" not in body, path

@@ -1,0 +1,194 @@
+"""The DSL's reports on a real store: statuses, misconceptions, lessons, exports, data rights."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import SCHOOL
+from toolkit import report_render, reports
+from toolkit.dsl_widgets import DslApp
+from toolkit.store import NewLearner, UnknownLearner
+
+TODAY = date(2026, 11, 20)
+
+
+def add(store, name, role="teacher", start=date(2026, 11, 1)):
+    ((learner, _),) = store.add_learners(
+        [NewLearner(name, f"{name.lower()}@school.example", role, start)]
+    )
+    return learner
+
+
+def complete_module(store, catalogue, learner, module_id, version=None, quiz=True, passed=True):
+    for scenario in catalogue.scenarios_in(module_id):
+        attempt = store.start_attempt(
+            learner.id, scenario.id, version or catalogue.version(scenario.id, SCHOOL)
+        )
+        store.record_choice(attempt, scenario.start, 0, "safe")
+        store.complete_attempt(attempt, 100)
+    if quiz:
+        quiz_attempt = store.start_quiz(
+            learner.id, module_id, catalogue.quiz_version(module_id, SCHOOL), []
+        )
+        store.record_quiz_result(quiz_attempt, [], 100 if passed else 20, passed)
+
+
+def cell(store, catalogue, learner, module_id, today=TODAY):
+    matrix = reports.completion_matrix(store, catalogue, SCHOOL, today)
+    return next(r for r in matrix if r.learner.id == learner.id).cells[module_id]
+
+
+def test_each_status_of_the_matrix(store, catalogue):
+    """Not started, in progress, failed, due soon, overdue, complete, expired, policy changed?"""
+    fresh = add(store, "Fresh", start=date(2026, 11, 19))
+    assert (
+        cell(store, catalogue, fresh, "photos-reputation").status == "not started"
+    )  # due in 21 days
+    assert cell(store, catalogue, fresh, "online-presence").status == "due soon"  # due in 7 days
+    started = add(store, "Started", start=date(2026, 11, 19))
+    scenario = catalogue.scenarios_in("photos-reputation")[0]
+    store.start_attempt(started.id, scenario.id, "v")
+    assert cell(store, catalogue, started, "photos-reputation").status == "in progress"
+    failing = add(store, "Failing", start=date(2026, 11, 19))
+    complete_module(store, catalogue, failing, "photos-reputation", passed=False)
+    assert cell(store, catalogue, failing, "photos-reputation").status == "failed"
+    late = add(store, "Late", start=date(2026, 9, 1))
+    assert cell(store, catalogue, late, "contact").status == "overdue"
+    done = add(store, "Done")
+    complete_module(store, catalogue, done, "contact")
+    finished = cell(store, catalogue, done, "contact")
+    assert finished.status == "complete" and not finished.policy_changed
+    assert finished.completed_on is not None
+    refresher = catalogue.profile(SCHOOL).settings.refresher_months
+    later = reports.add_months(finished.completed_on, refresher) + timedelta(days=1)
+    assert cell(store, catalogue, done, "contact", today=later).status == "expired"
+    old = add(store, "Old")
+    complete_module(store, catalogue, old, "contact", version="an-older-version")
+    assert cell(store, catalogue, old, "contact").policy_changed
+    assert "policy changed since" in cell(store, catalogue, old, "contact").text
+
+
+def test_modules_outside_a_role_are_left_out_and_role_filters(store, catalogue):
+    """Governors skip modules not for governors; a role filter keeps only that role."""
+    governor = add(store, "Gov", role="governor")
+    add(store, "Teach")
+    matrix = reports.completion_matrix(store, catalogue, SCHOOL, TODAY, role="governor")
+    assert [r.learner.id for r in matrix] == [governor.id]
+    assert matrix[0].cells["at-work"] is None
+
+
+def test_misconceptions_name_the_unsafe_choices_and_missed_questions(store, catalogue):
+    learner = add(store, "Mis")
+    scenario = catalogue.scenarios["friend-request-from-pupil"]
+    unsafe = next(
+        i for i, c in enumerate(scenario.steps["request"].choices) if c.outcome == "unsafe"
+    )
+    for _ in range(3):
+        attempt = store.start_attempt(learner.id, scenario.id, "v")
+        store.record_choice(attempt, "request", unsafe, "unsafe")
+    quiz = store.start_quiz(learner.id, "contact", "v", [])
+    from toolkit.store import QuizAnswer
+
+    question = catalogue.quizzes["contact"].questions[0]
+    store.record_quiz_result(quiz, [QuizAnswer(1, question.id, ["a"], False)], 0, False)
+    (top, *_) = reports.unsafe_choices(store, catalogue, SCHOOL)
+    assert (
+        top.times == 3
+        and top.what
+        == scenario.for_school(catalogue.profile(SCHOOL)).steps["request"].choices[unsafe].label
+    )
+    (missed,) = reports.missed_questions(store, catalogue, SCHOOL)
+    assert (missed.times, missed.out_of) == (1, 1)
+
+
+def test_lesson_coverage_by_class_term_and_letter(store, catalogue):
+    oak = store.add_class("Year 1 Oak", "5-7")
+    store.record_delivery(oak.id, "safe-5-7", "v", None, date(2026, 10, 1), [])
+    store.record_delivery(oak.id, "safe-5-7", "v", None, date(2026, 10, 8), [])
+    store.record_delivery(oak.id, "tell-5-7", "v", None, date(2027, 2, 1), [])
+    assert reports.lesson_coverage(store, catalogue) == [
+        ("Year 1 Oak", "Autumn 2026", "Safe", 2),
+        ("Year 1 Oak", "Spring 2027", "Tell", 1),
+    ]
+
+
+@pytest.mark.parametrize("value", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx"])
+def test_csv_cells_that_look_like_formulas_are_neutralised(store, catalogue, value):
+    add(store, value if value[0] != "\t" else "Tab" + value)
+    learner_name = value
+    store.add_learners([NewLearner(learner_name, "f@school.example", "teacher", date(2026, 11, 1))])
+    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    rows = list(csv.reader(io.StringIO(report_render.as_csv(evidence))))
+    assert rows[0] == [
+        "school",
+        "report_date",
+        "policy",
+        "name",
+        "email",
+        "role",
+        "start_date",
+        "module",
+        "status",
+        "due",
+        "completed_on",
+        "policy_changed",
+    ]
+    for row in rows[1:]:
+        for cell_text in row:
+            assert not cell_text.startswith(("=", "+", "-", "@", "\t"))
+    assert any(r[3] == "'" + learner_name for r in rows[1:])
+
+
+def test_the_pdf_report_opens_and_holds_the_figures(store, catalogue):
+    """Does the PDF open, with the school, the date, the policy and the overdue list?"""
+    late = add(store, "Late", start=date(2026, 9, 1))
+    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    reader = PdfReader(io.BytesIO(report_render.as_pdf(evidence)))
+    assert len(reader.pages) == 4
+    text = reader.pages[0].extract_text()
+    assert "Barley Lane Primary School" in text and "20 November 2026" in text
+    assert "Social Media Policy" in text and late.name in text
+
+
+def test_the_html_report_escapes_names_and_describes_charts(store, catalogue):
+    add(store, "<script>alert(1)</script>")
+    page = report_render.as_html(report_render.gather(store, catalogue, SCHOOL, TODAY))
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert page.count("<img alt=") == 3 and 'lang="en-GB"' in page
+
+
+def test_the_dsl_app_filters_and_shows_a_learners_history(store, catalogue):
+    teacher = add(store, "Teach")
+    add(store, "Gov", role="governor")
+    complete_module(store, catalogue, teacher, "contact")
+    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    assert "Completion matrix" in app.matrix.value and "Gov" in app.matrix.value
+    app.role.value = "teacher"
+    assert "Gov" not in app.matrix.value and "Teach" in app.matrix.value
+    app.learner_picker.value = teacher.id
+    assert app.history.value.count("<tr>") == 1 + len(catalogue.scenarios_in("contact"))
+    app.download_button.click()
+    assert (
+        "data:text/csv;base64," in app.downloads.value
+        and "data:application/pdf;base64," in app.downloads.value
+    )
+    assert app.alert.value == ""
+
+
+def test_export_and_erase_a_learner(store, catalogue):
+    """Does export hold every record (but no code hash), and erase remove them all?"""
+    learner = add(store, "Gone")
+    complete_module(store, catalogue, learner, "contact")
+    records = store.export_learner(learner.email)
+    assert records["learner"]["email"] == learner.email and "code_hash" not in str(records)
+    assert len(records["scenario_attempts"]) == len(catalogue.scenarios_in("contact"))
+    assert all(a["choices"] for a in records["scenario_attempts"]) and records["quiz_attempts"]
+    store.erase_learner(learner.email)
+    assert store.attempts_for(learner.id) == [] and store.quiz_attempts_for(learner.id) == []
+    with pytest.raises(UnknownLearner):
+        store.export_learner(learner.email)

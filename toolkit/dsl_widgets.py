@@ -1,0 +1,154 @@
+"""The DSL app: who has been trained on what, where staff go wrong, and each learner's choices."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from datetime import date
+
+import ipywidgets as w
+
+from toolkit import report_render, reports
+from toolkit.content import ROLES, Catalogue
+from toolkit.store import Store
+from toolkit.widgets import App, escape
+
+DSL_CSS = """
+<style>
+.esafety.esafety-dsl { max-width: none; }
+.esafety-dsl table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.95rem; }
+.esafety-dsl td, .esafety-dsl th { border: 1px solid #888; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
+.esafety-dsl img { max-width: 100%; }
+</style>
+"""
+
+
+class DslApp(App):
+    """Filters, the completion matrix, charts, misconceptions, lesson coverage, learner history."""
+
+    name = "DSL app"
+    kept = "Nothing has been changed."
+
+    def __init__(
+        self,
+        store: Store,
+        catalogue: Catalogue,
+        school_id: str,
+        today: Callable[[], date] = date.today,
+    ):
+        super().__init__(catalogue.profile(school_id), "esafety-dsl")
+        self.root.children = [w.HTML(DSL_CSS), *self.root.children]
+        self.store, self.catalogue, self.school_id, self.today = store, catalogue, school_id, today
+        self.role = w.Dropdown(
+            description="Role", options=[("Everyone", None), *((r, r) for r in ROLES)]
+        )
+        self.role.observe(lambda _change: self.guarded(self.refresh)(), names="value")
+        self.learner_picker = w.Dropdown(description="Learner", layout=w.Layout(width="100%"))
+        self.learner_picker.observe(
+            lambda _change: self.guarded(self.show_history)(), names="value"
+        )
+        self.summary, self.matrix, self.charts = w.HTML(), w.HTML(), w.HTML()
+        self.misconceptions, self.lessons, self.history, self.downloads = (
+            w.HTML(),
+            w.HTML(),
+            w.HTML(),
+            w.HTML(),
+        )
+        self.download_button = self.on_click(
+            w.Button(description="Prepare CSV and PDF downloads"), self.prepare_downloads
+        )
+        self.show(
+            [
+                w.HTML(f"<h1>{escape(self.profile.name)}: social media training</h1>"),
+                self.role,
+                self.summary,
+                self.charts,
+                self.matrix,
+                self.misconceptions,
+                self.lessons,
+                w.HTML("<h2>A learner's choices</h2>"),
+                self.learner_picker,
+                self.history,
+                w.HTML("<h2>Evidence to download</h2>"),
+                self.download_button,
+                self.downloads,
+            ]
+        )
+        self.refresh()
+
+    def evidence(self) -> report_render.Evidence:
+        return report_render.gather(
+            self.store, self.catalogue, self.school_id, self.today(), self.role.value
+        )
+
+    def refresh(self) -> None:
+        evidence = self.evidence()
+        complete = sum(row.complete for row in evidence.matrix)
+        late = reports.overdue(evidence.matrix, self.catalogue)
+        self.summary.value = (
+            f"<p>{evidence.today:%d %B %Y} · policy: {escape(self.profile.policy.title)} "
+            f"(approved {escape(self.profile.policy.approved)})</p>"
+            f"<p><strong>{complete} of {len(evidence.matrix)}</strong> people have completed every module "
+            f"for their role; <strong>{len(late)}</strong> module(s) are overdue or expired.</p>"
+        )
+        self.matrix.value = "<h2>Completion matrix</h2>" + report_render.matrix_table(evidence)
+        self.charts.value = "".join(
+            f'<figure><img alt="{escape(alt)}" src="data:image/png;base64,'
+            f'{base64.b64encode(report_render.png(chart(evidence))).decode()}"><figcaption>{escape(alt)}</figcaption></figure>'
+            for chart, alt in (
+                (report_render.completion_chart, "Completion by module: learners in each status"),
+                (report_render.over_time_chart, "Completion over time, by month"),
+                (report_render.misconceptions_chart, "Unsafe choices made most often"),
+            )
+        )
+        unsafe = "".join(
+            f"<tr><td>{escape(m.where)}</td><td>{escape(m.what)}</td><td>{m.times}</td></tr>"
+            for m in evidence.unsafe
+        )
+        missed = "".join(
+            f"<tr><td>{escape(m.where)}</td><td>{escape(m.what)}</td><td>{m.times} of {m.out_of}</td></tr>"
+            for m in evidence.missed
+        )
+        self.misconceptions.value = (
+            "<h2>Where staff go wrong</h2><h3>Unsafe choices made most often</h3>"
+            f'<table><tr><th scope="col">Scenario</th><th scope="col">Choice</th><th scope="col">Times</th></tr>{unsafe}</table>'
+            "<h3>Quiz questions missed most often</h3>"
+            f'<table><tr><th scope="col">Module</th><th scope="col">Question</th><th scope="col">Missed</th></tr>{missed}</table>'
+        )
+        lesson_rows = "".join(
+            f"<tr><td>{escape(c)}</td><td>{escape(t)}</td><td>{escape(letter)}</td><td>{n}</td></tr>"
+            for c, t, letter, n in evidence.lessons
+        )
+        self.lessons.value = (
+            "<h2>Pupil lessons taught</h2><table>"
+            '<tr><th scope="col">Class</th><th scope="col">Term</th><th scope="col">Lesson</th><th scope="col">Times</th></tr>'
+            f"{lesson_rows or '<tr><td colspan=4>No lessons recorded yet.</td></tr>'}</table>"
+        )
+        self.learner_picker.options = [("Choose a learner", None)] + [
+            (f"{row.learner.name} ({row.learner.email})", row.learner.id) for row in evidence.matrix
+        ]
+
+    def show_history(self) -> None:
+        learner_id = self.learner_picker.value
+        if learner_id is None:
+            self.history.value = ""
+            return
+        rows = "".join(
+            f"<tr><td>{reports.as_of(h['when'])}</td><td>{escape(h['scenario'])}</td>"
+            f"<td>{escape(h['choice'])}</td><td>{escape(h['outcome'])}</td></tr>"
+            for h in reports.learner_history(self.store, self.catalogue, self.school_id, learner_id)
+        )
+        self.history.value = (
+            '<table><tr><th scope="col">When</th><th scope="col">Scenario</th><th scope="col">Choice</th>'
+            f'<th scope="col">Outcome</th></tr>{rows or "<tr><td colspan=4>No choices yet.</td></tr>"}</table>'
+        )
+
+    def prepare_downloads(self) -> None:
+        evidence = self.evidence()
+        csv_data = base64.b64encode(report_render.as_csv(evidence).encode()).decode()
+        pdf_data = base64.b64encode(report_render.as_pdf(evidence)).decode()
+        stamp = f"{evidence.today:%Y-%m-%d}"
+        self.downloads.value = (
+            f'<p><a download="training-{stamp}.csv" href="data:text/csv;base64,{csv_data}">Download the CSV</a> · '
+            f'<a download="training-{stamp}.pdf" href="data:application/pdf;base64,{pdf_data}">Download the PDF</a></p>'
+        )

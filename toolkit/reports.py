@@ -1,0 +1,238 @@
+"""The DSL's reports: small functions over the store's API (never SQL) giving tables as data."""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from toolkit.content import LETTER_NAMES, Catalogue, Module
+from toolkit.store import Learner, Store
+
+DUE_SOON_DAYS = 14
+STATUSES = ("complete", "expired", "overdue", "due soon", "failed", "in progress", "not started")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One learner's standing on one module."""
+
+    status: str  # one of STATUSES
+    due: date
+    completed_on: date | None = None
+    policy_changed: bool = False  # completed on an older version of the content or policy
+
+    @property
+    def text(self) -> str:
+        extra = " (policy changed since)" if self.policy_changed else ""
+        when = {
+            "complete": f" {self.completed_on:%d/%m/%Y}" if self.completed_on else "",
+            "overdue": f", due {self.due:%d/%m/%Y}",
+            "due soon": f", due {self.due:%d/%m/%Y}",
+        }.get(self.status, "")
+        return f"{self.status}{when}{extra}"
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    learner: Learner
+    cells: dict[str, Cell | None]  # None: the module does not apply to the learner's role
+
+    @property
+    def complete(self) -> bool:
+        return all(c is None or c.status == "complete" for c in self.cells.values())
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def modules_in_order(catalogue: Catalogue) -> list[Module]:
+    return sorted(
+        (m for m in catalogue.modules.values() if catalogue.scenarios_in(m.id)),
+        key=lambda m: (m.order, m.id),
+    )
+
+
+def completion_matrix(
+    store: Store, catalogue: Catalogue, school_id: str, today: date, role: str | None = None
+) -> list[MatrixRow]:
+    """Every learner (of a role, if given) by every module, with a status for each cell."""
+    profile = catalogue.profile(school_id)
+    modules = modules_in_order(catalogue)
+    scenario_versions = {s: catalogue.version(s, school_id) for s in catalogue.scenarios}
+    quiz_versions = {q: catalogue.quiz_version(q, school_id) for q in catalogue.quizzes}
+    done = {(c.learner_id, c.scenario_id): c for c in store.completions()}
+    started = store.started()
+    quizzes = {(q.learner_id, q.module_id): q for q in store.quiz_results()}
+    rows = []
+    for learner in store.learners():
+        if role and learner.role != role:
+            continue
+        cells: dict[str, Cell | None] = {}
+        for module in modules:
+            if learner.role not in module.roles:
+                cells[module.id] = None
+                continue
+            due = learner.start_date + timedelta(days=module.due_days)
+            scenario_ids = [s.id for s in catalogue.scenarios_in(module.id)]
+            finished = [done.get((learner.id, s)) for s in scenario_ids]
+            quiz = quizzes.get((learner.id, module.id)) if module.id in catalogue.quizzes else None
+            has_quiz = module.id in catalogue.quizzes
+            quiz_passed = not has_quiz or (quiz is not None and quiz.passed_at is not None)
+            if all(finished) and quiz_passed:
+                dates = [f.completed_at for f in finished] + ([quiz.passed_at] if has_quiz else [])
+                completed_on = max(dates).date()
+                changed = any(
+                    f.content_version != scenario_versions[f.scenario_id] for f in finished
+                ) or (has_quiz and quiz.passed_version != quiz_versions[module.id])
+                expired = add_months(completed_on, profile.settings.refresher_months) < today
+                status = "expired" if expired else "complete"
+                cells[module.id] = Cell(status, due, completed_on, changed)
+                continue
+            if due < today:
+                status = "overdue"
+            elif quiz is not None and quiz.passed_at is None:
+                status = "failed"
+            elif (due - today).days <= DUE_SOON_DAYS:
+                status = "due soon"
+            elif any(finished) or quiz or any((learner.id, s) in started for s in scenario_ids):
+                status = "in progress"
+            else:
+                status = "not started"
+            cells[module.id] = Cell(status, due)
+        rows.append(MatrixRow(learner, cells))
+    return rows
+
+
+def status_counts(matrix: list[MatrixRow], catalogue: Catalogue) -> dict[str, Counter]:
+    """For each module, how many learners are in each status."""
+    counts = {m.id: Counter() for m in modules_in_order(catalogue)}
+    for row in matrix:
+        for module_id, cell in row.cells.items():
+            if cell is not None:
+                counts[module_id][cell.status] += 1
+    return counts
+
+
+def overdue(matrix: list[MatrixRow], catalogue: Catalogue) -> list[tuple[Learner, str, date]]:
+    """(learner, module title, due date) for every overdue or expired cell."""
+    titles = {m.id: m.title for m in catalogue.modules.values()}
+    return [
+        (row.learner, titles[module_id], cell.due)
+        for row in matrix
+        for module_id, cell in row.cells.items()
+        if cell is not None and cell.status in ("overdue", "expired")
+    ]
+
+
+def completions_by_month(matrix: list[MatrixRow]) -> list[tuple[str, int]]:
+    """Module completions per month (YYYY-MM), for the completion-over-time chart."""
+    months = Counter(
+        f"{cell.completed_on:%Y-%m}"
+        for row in matrix
+        for cell in row.cells.values()
+        if cell is not None and cell.completed_on is not None
+    )
+    return sorted(months.items())
+
+
+@dataclass(frozen=True)
+class Misconception:
+    where: str  # module or scenario title
+    what: str  # the choice or question
+    times: int
+    out_of: int | None = None
+
+
+def unsafe_choices(
+    store: Store, catalogue: Catalogue, school_id: str, limit: int = 10
+) -> list[Misconception]:
+    """The unsafe choices made most often, as the school's staff read them."""
+    profile = catalogue.profile(school_id)
+    found = []
+    for scenario_id, step_id, index, times in store.unsafe_choice_counts(limit):
+        scenario = catalogue.scenarios.get(scenario_id)
+        if (
+            scenario is None
+            or step_id not in scenario.steps
+            or index >= len(scenario.steps[step_id].choices)
+        ):
+            continue  # content since removed
+        rendered = scenario.for_school(profile)
+        found.append(
+            Misconception(rendered.title, rendered.steps[step_id].choices[index].label, times)
+        )
+    return found
+
+
+def missed_questions(
+    store: Store, catalogue: Catalogue, school_id: str, limit: int = 10
+) -> list[Misconception]:
+    """The quiz questions answered wrongly most often."""
+    profile = catalogue.profile(school_id)
+    found = []
+    for module_id, question_id, missed, asked in store.missed_question_counts(limit):
+        bank = catalogue.quizzes.get(module_id)
+        if bank is None or question_id not in {q.id for q in bank.questions}:
+            continue
+        question = bank.for_school(profile).question(question_id)
+        found.append(
+            Misconception(catalogue.modules[module_id].title, question.text, missed, asked)
+        )
+    return found
+
+
+def term_of(day: date) -> str:
+    """The school term a date falls in, e.g. 'Autumn 2026' (academic years start in September)."""
+    if day.month >= 9:
+        return f"Autumn {day.year}"
+    return f"Spring {day.year}" if day.month <= 4 else f"Summer {day.year}"
+
+
+def lesson_coverage(store: Store, catalogue: Catalogue) -> list[tuple[str, str, str, int]]:
+    """(class, term, SMART letter, lessons delivered) for every class and term taught."""
+    names = {c.id: c.name for c in store.classes()}
+    counts = Counter()
+    for delivery in store.deliveries():
+        lesson = catalogue.lessons.get(delivery.lesson_id)
+        letter = LETTER_NAMES[lesson.letter] if lesson else delivery.lesson_id
+        counts[(names.get(delivery.class_id, "?"), term_of(delivery.delivered_on), letter)] += 1
+    return [(c, t, letter, n) for (c, t, letter), n in sorted(counts.items())]
+
+
+def learner_history(
+    store: Store, catalogue: Catalogue, school_id: str, learner_id: int
+) -> list[dict]:
+    """Every choice a learner made, attempt by attempt, as the school reads the content."""
+    profile = catalogue.profile(school_id)
+    history = []
+    for attempt in store.attempts_for(learner_id):
+        scenario = catalogue.scenarios.get(attempt["scenario_id"])
+        rendered = scenario.for_school(profile) if scenario else None
+        for choice in store.choices_for(attempt["id"]):
+            label = choice.step_id
+            if (
+                rendered
+                and choice.step_id in rendered.steps
+                and choice.choice_index < len(rendered.steps[choice.step_id].choices)
+            ):
+                label = rendered.steps[choice.step_id].choices[choice.choice_index].label
+            history.append(
+                {
+                    "when": choice.chosen_at,
+                    "scenario": rendered.title if rendered else attempt["scenario_id"],
+                    "choice": label,
+                    "outcome": choice.outcome,
+                    "attempt": attempt["id"],
+                    "completed": attempt["completed_at"] is not None,
+                }
+            )
+    return history
+
+
+def as_of(moment: datetime | None) -> str:
+    return f"{moment:%d/%m/%Y %H:%M}" if moment else ""
