@@ -105,6 +105,10 @@ class SchoolProfile(Model):
     def template_values(self) -> dict[str, Any]:
         return {"school": self.name, **self.settings.model_dump()}
 
+    def render(self, text: str) -> str:
+        """One piece of content text with this school's settings filled in."""
+        return _TEMPLATES.from_string(text).render(self.template_values())
+
 
 TEMPLATE_NAMES = frozenset({"school", *SchoolSettings.model_fields})
 

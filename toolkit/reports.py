@@ -63,11 +63,15 @@ def completion_matrix(
     """Every learner (of a role, if given) by every module, with a status for each cell."""
     profile = catalogue.profile(school_id)
     modules = modules_in_order(catalogue)
-    scenario_versions = {s: catalogue.version(s, school_id) for s in catalogue.scenarios}
-    quiz_versions = {q: catalogue.quiz_version(q, school_id) for q in catalogue.quizzes}
-    done = {(c.learner_id, c.scenario_id): c for c in store.completions()}
-    started = store.started()
-    quizzes = {(q.learner_id, q.module_id): q for q in store.quiz_results()}
+    in_module = {m.id: [s.id for s in catalogue.scenarios_in(m.id)] for m in modules}
+    scenarios = store.scenario_summaries(
+        catalogue.version(s, school_id) for s in catalogue.scenarios
+    )
+    quizzes = store.quiz_summaries(catalogue.quiz_version(q, school_id) for q in catalogue.quizzes)
+    tried = {(r.learner_id, r.scenario_id): r for r in scenarios}
+    # Completed before this day, a module's refresher is overdue.
+    expiry = add_months(today, -profile.settings.refresher_months)
+    taken = {(q.learner_id, q.module_id): q for q in quizzes}
     rows = []
     for learner in store.learners():
         if role and learner.role != role:
@@ -78,32 +82,29 @@ def completion_matrix(
                 cells[module.id] = None
                 continue
             due = learner.start_date + timedelta(days=module.due_days)
-            scenario_ids = [s.id for s in catalogue.scenarios_in(module.id)]
-            finished = [done.get((learner.id, s)) for s in scenario_ids]
-            quiz = quizzes.get((learner.id, module.id)) if module.id in catalogue.quizzes else None
+            mine = [tried.get((learner.id, s)) for s in in_module[module.id]]
             has_quiz = module.id in catalogue.quizzes
-            quiz_passed = not has_quiz or (quiz is not None and quiz.passed_at is not None)
-            if all(finished) and quiz_passed:
-                dates = [f.completed_at for f in finished] + ([quiz.passed_at] if has_quiz else [])
+            quiz = taken.get((learner.id, module.id))
+            finished = all(r is not None and r.completed_at is not None for r in mine)
+            passed = not has_quiz or (quiz is not None and quiz.passed_at is not None)
+            if finished and passed:
+                dates = [r.completed_at for r in mine] + ([quiz.passed_at] if has_quiz else [])
                 completed_on = max(dates).date()
-                changed = any(
-                    f.content_version != scenario_versions[f.scenario_id] for f in finished
-                ) or (has_quiz and quiz.passed_version != quiz_versions[module.id])
-                expired = add_months(completed_on, profile.settings.refresher_months) < today
-                status = "expired" if expired else "complete"
-                cells[module.id] = Cell(status, due, completed_on, changed)
-                continue
-            if due < today:
-                status = "overdue"
+                changed = not all(r.on_current for r in mine) or (has_quiz and not quiz.on_current)
+                expired = completed_on < expiry
+                cells[module.id] = Cell(
+                    "expired" if expired else "complete", due, completed_on, changed
+                )
+            elif due < today:
+                cells[module.id] = Cell("overdue", due)
             elif quiz is not None and quiz.passed_at is None:
-                status = "failed"
+                cells[module.id] = Cell("failed", due)
             elif (due - today).days <= DUE_SOON_DAYS:
-                status = "due soon"
-            elif any(finished) or quiz or any((learner.id, s) in started for s in scenario_ids):
-                status = "in progress"
+                cells[module.id] = Cell("due soon", due)
+            elif quiz is not None or any(mine):
+                cells[module.id] = Cell("in progress", due)
             else:
-                status = "not started"
-            cells[module.id] = Cell(status, due)
+                cells[module.id] = Cell("not started", due)
         rows.append(MatrixRow(learner, cells))
     return rows
 
@@ -179,10 +180,9 @@ def missed_questions(
         bank = catalogue.quizzes.get(module_id)
         if bank is None or question_id not in {q.id for q in bank.questions}:
             continue
-        question = bank.for_school(profile).question(question_id)
-        found.append(
-            Misconception(catalogue.modules[module_id].title, question.text, missed, asked)
-        )
+        question = bank.question(question_id)
+        title = catalogue.modules[module_id].title
+        found.append(Misconception(title, profile.render(question.text), missed, asked))
     return found
 
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import (
     Boolean,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -70,6 +72,7 @@ attempts = Table(
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("completed_at", DateTime(timezone=True)),
     Column("score", Integer),
+    Index("ix_attempts_learner_scenario", "learner_id", "scenario_id", "completed_at"),
 )
 
 choices = Table(
@@ -99,6 +102,7 @@ quiz_attempts = Table(
     Column("passed", Boolean),
     Column("reflection_score", Float),
     Column("reflection_max", Float),
+    Index("ix_quiz_attempts_learner_module", "learner_id", "module_id"),
 )
 
 quiz_answers = Table(
@@ -752,71 +756,44 @@ class Store:
             rows = conn.execute(select(learners).order_by(learners.c.name, learners.c.id)).all()
         return [_learner(r) for r in rows]
 
-    def completions(self) -> list[Completion]:
-        """Each learner's latest completed attempt at each scenario."""
-        latest = (
-            select(func.max(attempts.c.id))
-            .where(attempts.c.completed_at.is_not(None))
-            .group_by(attempts.c.learner_id, attempts.c.scenario_id)
+    def scenario_summaries(self, current_versions: Iterable[str]) -> list[ScenarioSummary]:
+        """Per learner and scenario tried: when last completed, and whether on current content."""
+        current = list(current_versions)
+        on_current = case(
+            (attempts.c.completed_at.is_not(None) & attempts.c.content_version.in_(current), 1),
+            else_=0,
         )
         with self._read() as conn:
             rows = conn.execute(
                 select(
                     attempts.c.learner_id,
                     attempts.c.scenario_id,
-                    attempts.c.content_version,
-                    attempts.c.completed_at,
-                ).where(attempts.c.id.in_(latest))
+                    func.max(attempts.c.completed_at),
+                    func.max(on_current),
+                ).group_by(attempts.c.learner_id, attempts.c.scenario_id)
             ).all()
-        return [
-            Completion(r.learner_id, r.scenario_id, r.content_version, _utc(r.completed_at))
-            for r in rows
-        ]
+        return [ScenarioSummary(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
-    def started(self) -> set[tuple[int, str]]:
-        """(learner, scenario) pairs with any attempt, finished or not."""
-        with self._read() as conn:
-            rows = conn.execute(
-                select(attempts.c.learner_id, attempts.c.scenario_id).distinct()
-            ).all()
-        return {(r.learner_id, r.scenario_id) for r in rows}
-
-    def quiz_results(self) -> list[QuizResult]:
-        """Per learner and module: attempts, whether and when last passed, and that version."""
+    def quiz_summaries(self, current_versions: Iterable[str]) -> list[QuizSummary]:
+        """Per learner and module quiz taken: attempts, last pass, and whether on current content."""
+        current = list(current_versions)
+        passed_at = case((quiz_attempts.c.passed, quiz_attempts.c.submitted_at))
+        on_current = case(
+            (quiz_attempts.c.passed & quiz_attempts.c.content_version.in_(current), 1), else_=0
+        )
         with self._read() as conn:
             rows = conn.execute(
                 select(
                     quiz_attempts.c.learner_id,
                     quiz_attempts.c.module_id,
-                    func.count().label("attempts"),
-                    func.max(quiz_attempts.c.score).label("best"),
-                    func.max(case((quiz_attempts.c.passed, quiz_attempts.c.id))).label("pass_id"),
+                    func.count(),
+                    func.max(passed_at).label("passed_at"),
+                    func.max(on_current),
                 )
                 .where(quiz_attempts.c.submitted_at.is_not(None))
                 .group_by(quiz_attempts.c.learner_id, quiz_attempts.c.module_id)
             ).all()
-            pass_ids = [r.pass_id for r in rows if r.pass_id is not None]
-            passes = {
-                r.id: r
-                for r in conn.execute(
-                    select(
-                        quiz_attempts.c.id,
-                        quiz_attempts.c.submitted_at,
-                        quiz_attempts.c.content_version,
-                    ).where(quiz_attempts.c.id.in_(pass_ids))
-                ).all()
-            }
-        return [
-            QuizResult(
-                r.learner_id,
-                r.module_id,
-                r.attempts,
-                r.best,
-                _utc(passes[r.pass_id].submitted_at) if r.pass_id else None,
-                passes[r.pass_id].content_version if r.pass_id else None,
-            )
-            for r in rows
-        ]
+        return [QuizSummary(r[0], r[1], r[2], _as_datetime(r[3]), bool(r[4])) for r in rows]
 
     def unsafe_choice_counts(self, limit: int = 10) -> list[tuple[str, str, int, int]]:
         """The unsafe choices made most often: (scenario, step, choice index, times)."""
@@ -895,22 +872,26 @@ class Store:
         return _learner(row)
 
 
-@dataclass(frozen=True)
-class Completion:
+class ScenarioSummary(NamedTuple):
     learner_id: int
     scenario_id: str
-    content_version: str
-    completed_at: datetime
+    completed_at: datetime | None  # the last completion; None if only started
+    on_current: bool  # completed on the scenario and policy as they are now
 
 
-@dataclass(frozen=True)
-class QuizResult:
+class QuizSummary(NamedTuple):
     learner_id: int
     module_id: str
     attempts: int
-    best_score: int | None
-    passed_at: datetime | None
-    passed_version: str | None
+    passed_at: datetime | None  # the last pass; None if never passed
+    on_current: bool  # passed on the quiz and policy as they are now
+
+
+def _as_datetime(value) -> datetime | None:
+    """A max() over a CASE comes back from SQLite as text."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
 
 
 def _learner(row) -> Learner:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import logging
@@ -11,10 +12,12 @@ from datetime import date
 
 import ipywidgets as w
 
+from toolkit.certificates import certificate_pdf, completion_dates
 from toolkit.content import Catalogue, Scenario, SchoolProfile
 from toolkit.engine import ScenarioRun, Taken
 from toolkit.progress import ModuleProgress, module_progress
 from toolkit.quiz_widgets import Grader, QuizContext, QuizPage
+from toolkit.reports import add_months
 from toolkit.store import Learner, SignInFailed, Store
 
 log = logging.getLogger(__name__)
@@ -242,8 +245,42 @@ class StaffApp(App):
                 children.append(button)
                 if quiz.status != "passed":
                     unfinished.append(button)
+        certificate = self.certificate_link()
+        if certificate is not None:
+            children.append(certificate)
         sign_out = self.on_click(action_button("Sign out"), self.show_sign_in)
         self.show([*children, sign_out], focus=(unfinished or [sign_out])[0])
+
+    def certificate_link(self) -> w.HTML | None:
+        """Once every module for the learner's role is complete, a link to their PDF certificate."""
+        modules = completion_dates(self.store, self.catalogue, self.learner)
+        if modules is None:
+            return None
+        issued = self.today()
+        valid_until = add_months(issued, self.profile.settings.refresher_months)
+        heading = "<h2>Your certificate</h2>"
+        try:
+            pdf = certificate_pdf(
+                self.learner.name,
+                self.profile.name,
+                self.profile.policy.title,
+                modules,
+                issued,
+                valid_until,
+            )
+        except Exception:  # the module list must still show if the drawing fails
+            log.exception("%s: certificate for learner %s failed", self.name, self.learner.id)
+            return w.HTML(
+                f"{heading}<p>Your certificate could not be made just now. Please try again "
+                f"later; if it keeps happening, tell {escape(self.profile.settings.dsl)}.</p>"
+            )
+        data = base64.b64encode(pdf).decode("ascii")
+        return w.HTML(
+            f"{heading}<p>You have completed every module. Your refresher training is due by "
+            f"{long_date(valid_until)}.</p>"
+            f'<p><a download="certificate.pdf" href="data:application/pdf;base64,{data}">'
+            "Download your certificate (PDF)</a></p>"
+        )
 
     def module_heading(self, progress: ModuleProgress) -> str:
         module, due, state = progress.module, progress.due, progress.state(self.today())
