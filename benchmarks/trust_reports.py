@@ -89,6 +89,12 @@ def generate(store: Store, catalogue: Catalogue, staff: int, rng: random.Random)
     ids = [row[0] for row in store.engine.connect().execute(select(learners.c.id)).all()]
     scenario_list = sorted(catalogue.scenarios.values(), key=lambda s: s.id)
     attempt_rows, choice_rows, quiz_rows, answer_rows = [], [], [], []
+    batches = [
+        (attempts, attempt_rows),
+        (choices, choice_rows),
+        (quiz_attempts, quiz_rows),
+        (quiz_answers, answer_rows),
+    ]
     attempt_id = quiz_id = 0
     for learner_id in ids:
         for year in range(YEARS):
@@ -148,25 +154,8 @@ def generate(store: Store, catalogue: Catalogue, staff: int, rng: random.Random)
                             "correct": rng.random() < 0.8,
                         }
                     )
-            _flush(
-                store,
-                [
-                    (attempts, attempt_rows),
-                    (choices, choice_rows),
-                    (quiz_attempts, quiz_rows),
-                    (quiz_answers, answer_rows),
-                ],
-            )
-    _flush(
-        store,
-        [
-            (attempts, attempt_rows),
-            (choices, choice_rows),
-            (quiz_attempts, quiz_rows),
-            (quiz_answers, answer_rows),
-        ],
-        force=True,
-    )
+            _flush(store, batches)
+    _flush(store, batches, force=True)
     with store.engine.connect() as conn:
         return {
             t.name: conn.scalar(select(func.count()).select_from(t))

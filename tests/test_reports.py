@@ -124,20 +124,7 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(store, catalogue, val
     store.add_learners([NewLearner(learner_name, "f@school.example", "teacher", date(2026, 11, 1))])
     evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
     rows = list(csv.reader(io.StringIO(report_render.as_csv(evidence))))
-    assert rows[0] == [
-        "school",
-        "report_date",
-        "policy",
-        "name",
-        "email",
-        "role",
-        "start_date",
-        "module",
-        "status",
-        "due",
-        "completed_on",
-        "policy_changed",
-    ]
+    assert rows[0] == report_render.CSV_COLUMNS
     for row in rows[1:]:
         for cell_text in row:
             assert not cell_text.startswith(("=", "+", "-", "@", "\t"))

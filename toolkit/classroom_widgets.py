@@ -45,9 +45,7 @@ class ClassroomApp(App):
         school_id: str,
         today: Callable[[], date] = date.today,
     ):
-        super().__init__(catalogue.profile(school_id), "esafety-board")
-        self.root.children = [w.HTML(BOARD_CSS), *self.root.children]
-        self.store, self.catalogue, self.today = store, catalogue, today
+        super().__init__(store, catalogue, school_id, today, BOARD_CSS, "esafety-board")
         self.run: LessonRun | None = None
         self.school_class: SchoolClass | None = None
         self.show_setup()

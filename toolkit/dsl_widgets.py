@@ -36,9 +36,8 @@ class DslApp(App):
         school_id: str,
         today: Callable[[], date] = date.today,
     ):
-        super().__init__(catalogue.profile(school_id), "esafety-dsl")
-        self.root.children = [w.HTML(DSL_CSS), *self.root.children]
-        self.store, self.catalogue, self.school_id, self.today = store, catalogue, school_id, today
+        super().__init__(store, catalogue, school_id, today, DSL_CSS, "esafety-dsl")
+        self.school_id = school_id
         self.role = w.Dropdown(
             description="Role", options=[("Everyone", None), *((r, r) for r in ROLES)]
         )

@@ -30,6 +30,10 @@ STATUS_COLOURS = {
     "not started": "#6e6e6e",
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = [
+    *("school", "report_date", "policy", "name", "email", "role", "start_date"),
+    *("module", "status", "due", "completed_on", "policy_changed"),
+]
 
 
 @dataclass
@@ -141,22 +145,7 @@ def as_csv(evidence: Evidence) -> str:
     """The completion matrix, one row per learner and module, formula-safe."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "school",
-            "report_date",
-            "policy",
-            "name",
-            "email",
-            "role",
-            "start_date",
-            "module",
-            "status",
-            "due",
-            "completed_on",
-            "policy_changed",
-        ]
-    )
+    writer.writerow(CSV_COLUMNS)
     titles = {m.id: m.title for m in evidence.catalogue.modules.values()}
     for row in evidence.matrix:
         for module_id, cell in row.cells.items():

@@ -98,11 +98,20 @@ class App:
     name = "app"
     kept = "Everything you chose before is saved."
 
-    def __init__(self, profile: SchoolProfile, *classes: str):
-        self.profile = profile
+    def __init__(
+        self,
+        store: Store,
+        catalogue: Catalogue,
+        school_id: str,
+        today: Callable[[], date],
+        css: str = "",
+        *classes: str,
+    ):
+        self.store, self.catalogue, self.today = store, catalogue, today
+        self.profile: SchoolProfile = catalogue.profile(school_id)
         self.alert = w.HTML()
         self.body = w.VBox()
-        self.root = w.VBox([w.HTML(CSS), self.alert, self.body])
+        self.root = w.VBox([w.HTML(CSS + css), self.alert, self.body])
         for css_class in ("esafety", *classes):
             self.root.add_class(css_class)
 
@@ -152,10 +161,9 @@ class StaffApp(App):
         today: Callable[[], date] = date.today,
         rng: random.Random | None = None,
     ):
-        self.store, self.catalogue, self.today = store, catalogue, today
+        super().__init__(store, catalogue, school_id, today)
         self.grader, self.rng = grader, rng or random.Random()
         self.quiz: QuizPage | None = None
-        super().__init__(catalogue.profile(school_id))
         self.learner: Learner | None = None
         self.run: ScenarioRun | None = None
         self.attempt_id: int | None = None
