@@ -122,6 +122,7 @@ def generate(store: Store, catalogue: Catalogue, staff: int, rng: random.Random)
                         {
                             "attempt_id": attempt_id,
                             "seq": seq,
+                            "scenario_id": scenario.id,
                             "step_id": step_ids[seq % len(step_ids)],
                             "choice_index": rng.randrange(0, 3),
                             "outcome": rng.choice(["safe", "safe", "risky", "unsafe"]),
@@ -149,6 +150,7 @@ def generate(store: Store, catalogue: Catalogue, staff: int, rng: random.Random)
                         {
                             "quiz_attempt_id": quiz_id,
                             "slot": slot,
+                            "module_id": scenario.module,
                             "question_id": question.id,
                             "chosen": '["a"]',
                             "correct": rng.random() < 0.8,

@@ -33,6 +33,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -72,7 +73,8 @@ attempts = Table(
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("completed_at", DateTime(timezone=True)),
     Column("score", Integer),
-    Index("ix_attempts_learner_scenario", "learner_id", "scenario_id", "completed_at"),
+    # Covers the DSL's completion matrix: one index scan, no table lookups.
+    Index("ix_attempts_summary", "learner_id", "scenario_id", "completed_at", "content_version"),
 )
 
 choices = Table(
@@ -81,11 +83,13 @@ choices = Table(
     Column("id", Integer, primary_key=True),
     Column("attempt_id", ForeignKey("attempts.id", ondelete="CASCADE"), nullable=False),
     Column("seq", Integer, nullable=False),
+    Column("scenario_id", String(80), nullable=False),  # the attempt's, kept here for the reports
     Column("step_id", String(80), nullable=False),
     Column("choice_index", Integer, nullable=False),
     Column("outcome", String(16), nullable=False),
     Column("chosen_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("attempt_id", "seq"),
+    Index("ix_choices_outcome", "outcome", "scenario_id", "step_id", "choice_index"),
 )
 
 quiz_attempts = Table(
@@ -102,7 +106,9 @@ quiz_attempts = Table(
     Column("passed", Boolean),
     Column("reflection_score", Float),
     Column("reflection_max", Float),
-    Index("ix_quiz_attempts_learner_module", "learner_id", "module_id"),
+    Index(
+        "ix_quiz_summary", "learner_id", "module_id", "submitted_at", "passed", "content_version"
+    ),
 )
 
 quiz_answers = Table(
@@ -111,10 +117,12 @@ quiz_answers = Table(
     Column("id", Integer, primary_key=True),
     Column("quiz_attempt_id", ForeignKey("quiz_attempts.id", ondelete="CASCADE"), nullable=False),
     Column("slot", Integer, nullable=False),
+    Column("module_id", String(80), nullable=False),  # the attempt's, kept here for the reports
     Column("question_id", String(80), nullable=False),
     Column("chosen", String(200), nullable=False),  # JSON list of option ids
     Column("correct", Boolean, nullable=False),
     UniqueConstraint("quiz_attempt_id", "slot"),
+    Index("ix_quiz_answers_question", "module_id", "question_id", "correct"),
 )
 
 classes = Table(
@@ -462,7 +470,7 @@ class Store:
     def record_choice(self, attempt_id: int, step_id: str, choice_index: int, outcome: str) -> int:
         """Save one choice the moment it is made; returns its place in the path."""
         with self._write() as conn:
-            self._open_for_writing(conn, attempt_id)
+            scenario_id = self._open_for_writing(conn, attempt_id)
             seq = 1 + conn.scalar(
                 select(func.coalesce(func.max(choices.c.seq), 0)).where(
                     choices.c.attempt_id == attempt_id
@@ -472,6 +480,7 @@ class Store:
                 insert(choices).values(
                     attempt_id=attempt_id,
                     seq=seq,
+                    scenario_id=scenario_id,
                     step_id=step_id,
                     choice_index=choice_index,
                     outcome=outcome,
@@ -489,14 +498,18 @@ class Store:
                 .values(completed_at=now(), score=score)
             )
 
-    def _open_for_writing(self, conn: Connection, attempt_id: int) -> None:
+    def _open_for_writing(self, conn: Connection, attempt_id: int) -> str:
+        """The attempt's scenario, if the attempt exists and is still open."""
         row = conn.execute(
-            select(attempts.c.completed_at).where(attempts.c.id == attempt_id)
+            select(attempts.c.completed_at, attempts.c.scenario_id).where(
+                attempts.c.id == attempt_id
+            )
         ).first()
         if row is None:
             raise UnknownAttempt(f"no attempt with id {attempt_id}")
         if row.completed_at is not None:
             raise AttemptClosed(f"attempt {attempt_id} is already complete")
+        return row.scenario_id
 
     def choices_for(self, attempt_id: int) -> list[RecordedChoice]:
         with self._read() as conn:
@@ -585,7 +598,9 @@ class Store:
     ) -> None:
         with self._write() as conn:
             row = conn.execute(
-                select(quiz_attempts.c.submitted_at).where(quiz_attempts.c.id == quiz_attempt_id)
+                select(quiz_attempts.c.submitted_at, quiz_attempts.c.module_id).where(
+                    quiz_attempts.c.id == quiz_attempt_id
+                )
             ).first()
             if row is None:
                 raise UnknownAttempt(f"no quiz attempt with id {quiz_attempt_id}")
@@ -596,6 +611,7 @@ class Store:
                     insert(quiz_answers).values(
                         quiz_attempt_id=quiz_attempt_id,
                         slot=answer.slot,
+                        module_id=row.module_id,
                         question_id=answer.question_id,
                         chosen=json.dumps(answer.chosen),
                         correct=answer.correct,
@@ -768,11 +784,11 @@ class Store:
                 select(
                     attempts.c.learner_id,
                     attempts.c.scenario_id,
-                    func.max(attempts.c.completed_at),
+                    type_coerce(func.max(attempts.c.completed_at), String),  # parsed below, faster
                     func.max(on_current),
                 ).group_by(attempts.c.learner_id, attempts.c.scenario_id)
             ).all()
-        return [ScenarioSummary(r[0], r[1], r[2], bool(r[3])) for r in rows]
+        return [ScenarioSummary(r[0], r[1], _as_datetime(r[2]), r[3] == 1) for r in rows]
 
     def quiz_summaries(self, current_versions: Iterable[str]) -> list[QuizSummary]:
         """Per learner and module quiz taken: attempts, last pass, and whether on current content."""
@@ -787,28 +803,27 @@ class Store:
                     quiz_attempts.c.learner_id,
                     quiz_attempts.c.module_id,
                     func.count(),
-                    func.max(passed_at).label("passed_at"),
+                    type_coerce(func.max(passed_at), String),
                     func.max(on_current),
                 )
                 .where(quiz_attempts.c.submitted_at.is_not(None))
                 .group_by(quiz_attempts.c.learner_id, quiz_attempts.c.module_id)
             ).all()
-        return [QuizSummary(r[0], r[1], r[2], _as_datetime(r[3]), bool(r[4])) for r in rows]
+        return [QuizSummary(r[0], r[1], r[2], _as_datetime(r[3]), r[4] == 1) for r in rows]
 
     def unsafe_choice_counts(self, limit: int = 10) -> list[tuple[str, str, int, int]]:
         """The unsafe choices made most often: (scenario, step, choice index, times)."""
         with self._read() as conn:
             rows = conn.execute(
                 select(
-                    attempts.c.scenario_id,
+                    choices.c.scenario_id,
                     choices.c.step_id,
                     choices.c.choice_index,
                     func.count().label("n"),
                 )
-                .join(attempts, attempts.c.id == choices.c.attempt_id)
                 .where(choices.c.outcome == "unsafe")
-                .group_by(attempts.c.scenario_id, choices.c.step_id, choices.c.choice_index)
-                .order_by(func.count().desc(), attempts.c.scenario_id)
+                .group_by(choices.c.scenario_id, choices.c.step_id, choices.c.choice_index)
+                .order_by(func.count().desc(), choices.c.scenario_id)
                 .limit(limit)
             ).all()
         return [(r.scenario_id, r.step_id, r.choice_index, r.n) for r in rows]
@@ -819,13 +834,12 @@ class Store:
         with self._read() as conn:
             rows = conn.execute(
                 select(
-                    quiz_attempts.c.module_id,
+                    quiz_answers.c.module_id,
                     quiz_answers.c.question_id,
                     missed.label("missed"),
                     func.count().label("asked"),
                 )
-                .join(quiz_attempts, quiz_attempts.c.id == quiz_answers.c.quiz_attempt_id)
-                .group_by(quiz_attempts.c.module_id, quiz_answers.c.question_id)
+                .group_by(quiz_answers.c.module_id, quiz_answers.c.question_id)
                 .order_by(missed.desc(), quiz_answers.c.question_id)
                 .limit(limit)
             ).all()
@@ -888,10 +902,10 @@ class QuizSummary(NamedTuple):
 
 
 def _as_datetime(value) -> datetime | None:
-    """A max() over a CASE comes back from SQLite as text."""
+    """A time read back as text (SQLite stores ISO 8601), as a datetime."""
     if value is None or isinstance(value, datetime):
         return value
-    return datetime.fromisoformat(str(value))
+    return datetime.fromisoformat(value)
 
 
 def _learner(row) -> Learner:
