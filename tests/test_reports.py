@@ -179,3 +179,19 @@ def test_export_and_erase_a_learner(store, catalogue):
     assert store.attempts_for(learner.id) == [] and store.quiz_attempts_for(learner.id) == []
     with pytest.raises(UnknownLearner):
         store.export_learner(learner.email)
+
+
+def test_the_matrix_filters_by_group(store, catalogue):
+    """Does a group filter keep only that group's learners, in the matrix and the DSL app?"""
+    store.add_learners(
+        [
+            NewLearner("Ks One", "k1@school.example", "teacher", date(2026, 11, 1), group="KS1"),
+            NewLearner("Ks Two", "k2@school.example", "teacher", date(2026, 11, 1), group="KS2"),
+        ]
+    )
+    matrix = reports.completion_matrix(store, catalogue, SCHOOL, TODAY, group="KS2")
+    assert [row.learner.name for row in matrix] == ["Ks Two"]
+    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    assert [v for _, v in app.group.options] == [None, "KS1", "KS2"]
+    app.group.value = "KS1"
+    assert "Ks One" in app.matrix.value and "Ks Two" not in app.matrix.value

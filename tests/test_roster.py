@@ -98,3 +98,11 @@ def test_hostile_names_are_kept_as_text(store):
     data = f'name,email,role,start_date\n"{name.replace(chr(34), chr(34) * 2)}",h@school.example,teacher,2026-09-01\n'
     ((learner, _),) = import_roster(store, data.encode())
     assert store.learner(learner.id).name == name
+
+
+def test_an_optional_group_column_is_kept(store):
+    """Does a roster with a group column give each person their group, for the DSL's filters?"""
+    data = "name,email,role,start_date,group\nAl,al@school.example,teacher,2026-09-01,KS1\nBo,bo@school.example,support,2026-09-01,\n"
+    created = import_roster(store, data.encode())
+    assert [learner.group for learner, _ in created] == ["KS1", None]
+    assert [learner.group for learner in store.learners()] == ["KS1", None]

@@ -152,7 +152,9 @@ def cmd_lessons_print(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     catalogue = load_catalogue(settings.content_root())
     store = Store(settings.database_url())
-    evidence = report_render.gather(store, catalogue, _current_school(), date.today(), args.role)
+    evidence = report_render.gather(
+        store, catalogue, _current_school(), date.today(), args.role, args.group
+    )
     out = Path(args.out)
     if args.format == "csv":
         out.write_text(report_render.as_csv(evidence), encoding="utf-8")
@@ -387,6 +389,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, help="The file to write.")
     p.add_argument("--role", choices=ROLES, help="Only learners with this role.")
+    p.add_argument(
+        "--group", help="Only learners in this group (the roster's optional group column)."
+    )
     p.set_defaults(func=cmd_report)
 
     learner = sub.add_parser("learner", help="One person's records (UK GDPR requests).")

@@ -42,6 +42,11 @@ class DslApp(App):
             description="Role", options=[("Everyone", None), *((r, r) for r in ROLES)]
         )
         self.role.observe(lambda _change: self.guarded(self.refresh)(), names="value")
+        groups = sorted({learner.group for learner in store.learners() if learner.group})
+        self.group = w.Dropdown(
+            description="Group", options=[("Everyone", None), *((g, g) for g in groups)]
+        )
+        self.group.observe(lambda _change: self.guarded(self.refresh)(), names="value")
         self.learner_picker = w.Dropdown(description="Learner", layout=w.Layout(width="100%"))
         self.learner_picker.observe(
             lambda _change: self.guarded(self.show_history)(), names="value"
@@ -60,6 +65,7 @@ class DslApp(App):
             [
                 w.HTML(f"<h1>{escape(self.profile.name)}: social media training</h1>"),
                 self.role,
+                self.group,
                 self.summary,
                 self.charts,
                 self.matrix,
@@ -77,7 +83,12 @@ class DslApp(App):
 
     def evidence(self) -> report_render.Evidence:
         return report_render.gather(
-            self.store, self.catalogue, self.school_id, self.today(), self.role.value
+            self.store,
+            self.catalogue,
+            self.school_id,
+            self.today(),
+            self.role.value,
+            self.group.value,
         )
 
     def refresh(self) -> None:

@@ -304,7 +304,12 @@ def as_pdf(evidence: Evidence) -> bytes:
 
 
 def gather(
-    store, catalogue: Catalogue, school_id: str, today: date, role: str | None = None
+    store,
+    catalogue: Catalogue,
+    school_id: str,
+    today: date,
+    role: str | None = None,
+    group: str | None = None,
 ) -> Evidence:
     from toolkit import reports
 
@@ -312,7 +317,7 @@ def gather(
         profile=catalogue.profile(school_id),
         catalogue=catalogue,
         today=today,
-        matrix=reports.completion_matrix(store, catalogue, school_id, today, role),
+        matrix=reports.completion_matrix(store, catalogue, school_id, today, role, group),
         unsafe=reports.unsafe_choices(store, catalogue, school_id),
         missed=reports.missed_questions(store, catalogue, school_id),
         lessons=reports.lesson_coverage(store, catalogue),

@@ -58,9 +58,14 @@ def modules_in_order(catalogue: Catalogue) -> list[Module]:
 
 
 def completion_matrix(
-    store: Store, catalogue: Catalogue, school_id: str, today: date, role: str | None = None
+    store: Store,
+    catalogue: Catalogue,
+    school_id: str,
+    today: date,
+    role: str | None = None,
+    group: str | None = None,
 ) -> list[MatrixRow]:
-    """Every learner (of a role, if given) by every module, with a status for each cell."""
+    """Every learner (of a role and group, if given) by every module, with a status for each cell."""
     profile = catalogue.profile(school_id)
     modules = modules_in_order(catalogue)
     in_module = {m.id: [s.id for s in catalogue.scenarios_in(m.id)] for m in modules}
@@ -74,7 +79,7 @@ def completion_matrix(
     taken = {(q.learner_id, q.module_id): q for q in quizzes}
     rows = []
     for learner in store.learners():
-        if role and learner.role != role:
+        if (role and learner.role != role) or (group and learner.group != group):
             continue
         cells: dict[str, Cell | None] = {}
         for module in modules:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from toolkit.content import ROLES
 from toolkit.store import DuplicateLearner, Learner, NewLearner, Store
 
-COLUMNS = ("name", "email", "role", "start_date")
+COLUMNS = ("name", "email", "role", "start_date")  # and an optional "group" column
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
@@ -75,6 +75,7 @@ def parse_roster(data: bytes, source: str = "roster.csv") -> list[tuple[int, New
             problems.append(RosterProblem(line, f"expected {len(columns)} cells, found {len(row)}"))
             continue
         values = {c: row[i].strip() for c, i in where.items()}
+        values["group"] = row[columns.index("group")].strip() if "group" in columns else ""
         person, errors = _person(values)
         if person and person.email in seen:
             errors.append(f"{person.email} is already on line {seen[person.email]}")
@@ -107,9 +108,12 @@ def _person(values: dict[str, str]) -> tuple[NewLearner | None, list[str]]:
         errors.append(
             f"start date {values['start_date']!r} is not a date: write 2026-09-01 or 01/09/2026"
         )
+    group = " ".join(values["group"].split()) or None
+    if group and (len(group) > 80 or not group.isprintable()):
+        errors.append("group is over 80 characters or has control characters")
     if errors:
         return None, errors
-    return NewLearner(name=name, email=email, role=role, start_date=start), []
+    return NewLearner(name=name, email=email, role=role, start_date=start, group=group), []
 
 
 def _date(text: str) -> date | None:

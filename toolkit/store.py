@@ -59,6 +59,7 @@ learners = Table(
     Column("name", String(200), nullable=False),
     Column("role", String(32), nullable=False),
     Column("start_date", Date, nullable=False),
+    Column("team", String(80)),  # an optional group, e.g. "KS1" or "Office", for the DSL's filters
     Column("code_hash", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
@@ -212,6 +213,7 @@ class NewLearner:
     email: str
     role: str
     start_date: date
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,7 @@ class Learner:
     email: str
     role: str
     start_date: date
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -400,6 +403,7 @@ class Store:
                         name=person.name,
                         role=person.role,
                         start_date=person.start_date,
+                        team=person.group,
                         code_hash=code_hash,
                         created_at=now(),
                     )
@@ -407,7 +411,12 @@ class Store:
                 created.append(
                     (
                         Learner(
-                            learner_id, person.name, person.email, person.role, person.start_date
+                            learner_id,
+                            person.name,
+                            person.email,
+                            person.role,
+                            person.start_date,
+                            person.group,
                         ),
                         code,
                     )
@@ -909,7 +918,7 @@ def _as_datetime(value) -> datetime | None:
 
 
 def _learner(row) -> Learner:
-    return Learner(row.id, row.name, row.email, row.role, row.start_date)
+    return Learner(row.id, row.name, row.email, row.role, row.start_date, row.team)
 
 
 def _utc(value: datetime | None) -> datetime | None:
