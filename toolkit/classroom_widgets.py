@@ -208,6 +208,17 @@ class ClassroomApp(App):
             for o in activity.options
         }
         answer = w.HTML()
+        total = w.HTML()
+
+        def count(_change=None) -> None:
+            # Shown as the teacher types, so they can check it against the class size.
+            total.value = (
+                f"<p>Votes entered: {sum(int(v.value) for v in self.vote_counts.values())}</p>"
+            )
+
+        for box in self.vote_counts.values():
+            box.observe(count, names="value")
+        count()
 
         def reveal() -> None:
             self.run.set_votes(activity.id, {k: int(v.value) for k, v in self.vote_counts.items()})
@@ -223,6 +234,7 @@ class ClassroomApp(App):
                 f"<h2>{escape(activity.question)}</h2><p>Hands up! Type in how many voted for each.</p>"
             ),
             *self.vote_counts.values(),
+            total,
             self.reveal_button,
             answer,
         ]

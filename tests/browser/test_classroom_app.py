@@ -86,6 +86,9 @@ def test_a_lesson_runs_by_keyboard_and_its_delivery_is_recorded(page, server, sc
                 page.keyboard.press("Control+A")
                 page.keyboard.type(str(7 + n))
                 page.keyboard.press("Tab")  # the count reaches the kernel when the field is left
+            # The running total comes from the kernel: once it is right, every count has arrived.
+            votes = sum(7 + n for n in range(len(activity.options)))
+            expect(page.get_by_text(f"Votes entered: {votes}")).to_be_visible()
             press_on(page, page.get_by_role("button", name="Show the answer"), "Show the answer")
             expect(page.get_by_text("This is the best answer.")).to_be_visible()
         else:
