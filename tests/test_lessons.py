@@ -238,8 +238,12 @@ def test_no_pupil_name_is_stored_anywhere(classroom, store):
 
 def test_back_and_next_keep_the_class_answers(classroom, store):
     """Going back to an activity shows what the class already chose."""
-    app, _ = classroom
+    app, teacher = classroom
     app.lesson_picker.value = app.lesson_picker.options[0][1]
+    app.start_button.click()
+    assert "choose your name" in app.alert.value and app.run is None
+    app.teacher_picker.value = teacher.id
+    assert "Taught by: Ms Ada Park" in app.teacher_note.value
     app.start_button.click()
     app.next_button.click()
     activity = app.run.page.activity

@@ -81,6 +81,8 @@ class ClassroomApp(App):
             picker.style.description_width = "8rem"
             picker.layout = w.Layout(width="100%")
         self.class_picker.observe(self.guarded(self.fill_lessons), names="value")
+        self.teacher_note = w.HTML()
+        self.teacher_picker.observe(self.guarded(self.note_teacher), names="value")
         self.start_button = self.on_click(
             action_button("Start the lesson", primary=True), self.start
         )
@@ -91,9 +93,17 @@ class ClassroomApp(App):
                 self.class_picker,
                 self.lesson_picker,
                 self.teacher_picker,
+                self.teacher_note,
                 self.start_button,
             ],
             focus=self.class_picker,
+        )
+
+    def note_teacher(self) -> None:
+        """Confirm the teacher chosen, in words, as the delivery will record them."""
+        chosen = dict((v, k) for k, v in self.teacher_picker.options).get(self.teacher_picker.value)
+        self.teacher_note.value = (
+            f"<p>Taught by: {escape(chosen)}</p>" if self.teacher_picker.value is not None else ""
         )
 
     def lesson_options(self, band: str) -> list[tuple[str, str]]:
@@ -113,6 +123,9 @@ class ClassroomApp(App):
         lesson = self.catalogue.lessons[self.lesson_picker.value]
         if lesson.band != self.school_class.band:
             self.show_alert("That lesson is for another age band. Please choose again.")
+            return
+        if self.teacher_picker.value is None:
+            self.show_alert("Please choose your name, so the lesson is recorded as yours.")
             return
         self.teacher_id = self.teacher_picker.value
         self.run = LessonRun(lesson.for_school(self.profile))
