@@ -28,7 +28,16 @@ from sqlalchemy import func, insert, select
 from toolkit import report_render, reports
 from toolkit.content import Catalogue, ModuleList, load_catalogue, parse
 from toolkit.settings import PROJECT_ROOT
-from toolkit.store import Store, attempts, choices, learners, quiz_answers, quiz_attempts
+from toolkit.store import (
+    Store,
+    attempts,
+    choices,
+    learners,
+    quiz_answers,
+    quiz_attempts,
+    quiz_standings,
+    scenario_standings,
+)
 
 SCHOOL = "barley-lane-primary"
 MODULES = 25
@@ -96,6 +105,9 @@ def generate(store: Store, catalogue: Catalogue, staff: int, rng: random.Random)
         (quiz_answers, answer_rows),
     ]
     attempt_id = quiz_id = 0
+    # Each learner's latest standing, as the store keeps it with every write.
+    scenario_standing: dict[tuple[int, str], dict] = {}
+    quiz_standing: dict[tuple[int, str], dict] = {}
     for learner_id in ids:
         for year in range(YEARS):
             for scenario in scenario_list:
@@ -105,6 +117,15 @@ def generate(store: Store, catalogue: Catalogue, staff: int, rng: random.Random)
                     catalogue.version(scenario.id, SCHOOL) if year == YEARS - 1 else f"old-{year}"
                 )
                 done = rng.random() < 0.93
+                standing = scenario_standing.setdefault(
+                    (learner_id, scenario.id),
+                    {"learner_id": learner_id, "scenario_id": scenario.id, "completed_at": None},
+                )
+                if done:
+                    standing |= {
+                        "completed_at": when + timedelta(minutes=12),
+                        "content_version": version,
+                    }
                 attempt_rows.append(
                     {
                         "id": attempt_id,
@@ -131,6 +152,16 @@ def generate(store: Store, catalogue: Catalogue, staff: int, rng: random.Random)
                     )
                 quiz_id += 1
                 passed = rng.random() < 0.85
+                standing = quiz_standing.setdefault(
+                    (learner_id, scenario.module),
+                    {"learner_id": learner_id, "module_id": scenario.module, "tries": 0},
+                )
+                standing["tries"] += 1
+                if passed:
+                    standing |= {
+                        "passed_at": when + timedelta(minutes=20),
+                        "content_version": catalogue.quiz_version(scenario.module, SCHOOL),
+                    }
                 quiz_rows.append(
                     {
                         "id": quiz_id,
@@ -158,10 +189,25 @@ def generate(store: Store, catalogue: Catalogue, staff: int, rng: random.Random)
                     )
             _flush(store, batches)
     _flush(store, batches, force=True)
+    with store.engine.begin() as conn:
+        for table, standings in (
+            (scenario_standings, scenario_standing),
+            (quiz_standings, quiz_standing),
+        ):
+            defaults = {c.name: None for c in table.columns}
+            conn.execute(insert(table), [defaults | row for row in standings.values()])
     with store.engine.connect() as conn:
         return {
             t.name: conn.scalar(select(func.count()).select_from(t))
-            for t in (learners, attempts, choices, quiz_attempts, quiz_answers)
+            for t in (
+                learners,
+                attempts,
+                choices,
+                quiz_attempts,
+                quiz_answers,
+                scenario_standings,
+                quiz_standings,
+            )
         }
 
 

@@ -195,3 +195,17 @@ def test_the_matrix_filters_by_group(store, catalogue):
     assert [v for _, v in app.group.options] == [None, "KS1", "KS2"]
     app.group.value = "KS1"
     assert "Ks One" in app.matrix.value and "Ks Two" not in app.matrix.value
+
+
+def test_the_dsl_app_filters_the_figures_it_read_until_reloaded(store, catalogue):
+    """Do filter changes reuse the figures read (no trust-sized re-read), and Reload read anew?"""
+    add(store, "Early", role="support")
+    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    add(store, "Later", role="support")
+    app.role.value = "support"
+    assert "Early" in app.matrix.value and "Later" not in app.matrix.value
+    app.reload_button.click()
+    assert "Early" in app.matrix.value and "Later" in app.matrix.value
+    app.role.value = "governor"
+    assert "Early" not in app.matrix.value and "Later" not in app.matrix.value
+    assert "figures read at" in app.summary.value

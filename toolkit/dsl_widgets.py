@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 import ipywidgets as w
 
@@ -41,12 +42,12 @@ class DslApp(App):
         self.role = w.Dropdown(
             description="Role", options=[("Everyone", None), *((r, r) for r in ROLES)]
         )
-        self.role.observe(lambda _change: self.guarded(self.refresh)(), names="value")
+        self.role.observe(lambda _change: self.guarded(self.show_figures)(), names="value")
         groups = sorted({learner.group for learner in store.learners() if learner.group})
         self.group = w.Dropdown(
             description="Group", options=[("Everyone", None), *((g, g) for g in groups)]
         )
-        self.group.observe(lambda _change: self.guarded(self.refresh)(), names="value")
+        self.group.observe(lambda _change: self.guarded(self.show_figures)(), names="value")
         self.learner_picker = w.Dropdown(description="Learner", layout=w.Layout(width="100%"))
         self.learner_picker.observe(
             lambda _change: self.guarded(self.show_history)(), names="value"
@@ -58,6 +59,7 @@ class DslApp(App):
             w.HTML(),
             w.HTML(),
         )
+        self.reload_button = self.on_click(w.Button(description="Reload the figures"), self.refresh)
         self.download_button = self.on_click(
             w.Button(description="Prepare CSV and PDF downloads"), self.prepare_downloads
         )
@@ -66,6 +68,7 @@ class DslApp(App):
                 w.HTML(f"<h1>{escape(self.profile.name)}: social media training</h1>"),
                 self.role,
                 self.group,
+                self.reload_button,
                 self.summary,
                 self.charts,
                 self.matrix,
@@ -82,21 +85,24 @@ class DslApp(App):
         self.refresh()
 
     def evidence(self) -> report_render.Evidence:
-        return report_render.gather(
-            self.store,
-            self.catalogue,
-            self.school_id,
-            self.today(),
-            self.role.value,
-            self.group.value,
-        )
+        """The figures as last read from the store, for the role and group chosen."""
+        matrix = reports.filtered(self.everyone.matrix, self.role.value, self.group.value)
+        return dataclasses.replace(self.everyone, matrix=matrix)
 
     def refresh(self) -> None:
+        """Read the figures afresh; the filters then work on these without reading again."""
+        self.everyone = report_render.gather(
+            self.store, self.catalogue, self.school_id, self.today()
+        )
+        self.read_at = datetime.now()
+        self.show_figures()
+
+    def show_figures(self) -> None:
         evidence = self.evidence()
         complete = sum(row.complete for row in evidence.matrix)
         late = reports.overdue(evidence.matrix, self.catalogue)
         self.summary.value = (
-            f"<p>{evidence.today:%d %B %Y} · policy: {escape(self.profile.policy.title)} "
+            f"<p>{evidence.today:%d %B %Y}, figures read at {self.read_at:%H:%M} · policy: {escape(self.profile.policy.title)} "
             f"(approved {escape(self.profile.policy.approved)})</p>"
             f"<p><strong>{complete} of {len(evidence.matrix)}</strong> people have completed every module "
             f"for their role; <strong>{len(late)}</strong> module(s) are overdue or expired.</p>"

@@ -80,7 +80,10 @@ def completion_chart(evidence: Evidence):
     axes.invert_yaxis()
     axes.set_xlabel("learners")
     axes.set_title("Completion by module")
-    axes.legend(loc="lower right", fontsize="small")
+    if any(left):
+        axes.legend(loc="lower right", fontsize="small")
+    else:
+        axes.text(0.5, 0.5, "No one with these filters", ha="center", transform=axes.transAxes)
     return figure
 
 

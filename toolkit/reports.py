@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import calendar
-from collections import Counter
+import gc
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from toolkit.content import LETTER_NAMES, Catalogue, Module
-from toolkit.store import Learner, Store
+from toolkit.store import Learner, QuizStanding, ScenarioStanding, Store
 
 DUE_SOON_DAYS = 14
 STATUSES = ("complete", "expired", "overdue", "due soon", "failed", "in progress", "not started")
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One learner's standing on one module."""
+class Cell(NamedTuple):
+    """One learner's standing on one module (a tuple: a trust's matrix has 125,000 of them)."""
 
     status: str  # one of STATUSES
     due: date
@@ -57,6 +60,16 @@ def modules_in_order(catalogue: Catalogue) -> list[Module]:
     )
 
 
+class _Plan(NamedTuple):
+    """What the matrix needs of a module, worked out once rather than for every learner."""
+
+    id: str
+    roles: frozenset[str]
+    due_after: timedelta
+    scenarios: dict[str, str]  # scenario id -> its current content version
+    quiz: str | None  # the quiz's current content version; None if the module has no quiz
+
+
 def completion_matrix(
     store: Store,
     catalogue: Catalogue,
@@ -66,52 +79,101 @@ def completion_matrix(
     group: str | None = None,
 ) -> list[MatrixRow]:
     """Every learner (of a role and group, if given) by every module, with a status for each cell."""
-    profile = catalogue.profile(school_id)
-    modules = modules_in_order(catalogue)
-    in_module = {m.id: [s.id for s in catalogue.scenarios_in(m.id)] for m in modules}
-    scenarios = store.scenario_summaries(
-        catalogue.version(s, school_id) for s in catalogue.scenarios
-    )
-    quizzes = store.quiz_summaries(catalogue.quiz_version(q, school_id) for q in catalogue.quizzes)
-    tried = {(r.learner_id, r.scenario_id): r for r in scenarios}
+    plans = [
+        _Plan(
+            m.id,
+            frozenset(m.roles),
+            timedelta(days=m.due_days),
+            {s.id: catalogue.version(s.id, school_id) for s in catalogue.scenarios_in(m.id)},
+            catalogue.quiz_version(m.id, school_id) if m.id in catalogue.quizzes else None,
+        )
+        for m in modules_in_order(catalogue)
+    ]
     # Completed before this day, a module's refresher is overdue.
-    expiry = add_months(today, -profile.settings.refresher_months)
-    taken = {(q.learner_id, q.module_id): q for q in quizzes}
-    rows = []
-    for learner in store.learners():
-        if (role and learner.role != role) or (group and learner.group != group):
-            continue
-        cells: dict[str, Cell | None] = {}
-        for module in modules:
-            if learner.role not in module.roles:
-                cells[module.id] = None
-                continue
-            due = learner.start_date + timedelta(days=module.due_days)
-            mine = [tried.get((learner.id, s)) for s in in_module[module.id]]
-            has_quiz = module.id in catalogue.quizzes
-            quiz = taken.get((learner.id, module.id))
-            finished = all(r is not None and r.completed_at is not None for r in mine)
-            passed = not has_quiz or (quiz is not None and quiz.passed_at is not None)
-            if finished and passed:
-                dates = [r.completed_at for r in mine] + ([quiz.passed_at] if has_quiz else [])
-                completed_on = max(dates).date()
-                changed = not all(r.on_current for r in mine) or (has_quiz and not quiz.on_current)
-                expired = completed_on < expiry
-                cells[module.id] = Cell(
-                    "expired" if expired else "complete", due, completed_on, changed
-                )
-            elif due < today:
-                cells[module.id] = Cell("overdue", due)
-            elif quiz is not None and quiz.passed_at is None:
-                cells[module.id] = Cell("failed", due)
-            elif (due - today).days <= DUE_SOON_DAYS:
-                cells[module.id] = Cell("due soon", due)
-            elif quiz is not None or any(mine):
-                cells[module.id] = Cell("in progress", due)
-            else:
-                cells[module.id] = Cell("not started", due)
-        rows.append(MatrixRow(learner, cells))
-    return rows
+    expiry = add_months(today, -catalogue.profile(school_id).settings.refresher_months)
+    with _collector_paused():  # a trust's matrix makes half a million objects at once
+        tried: dict[int, dict[str, ScenarioStanding]] = defaultdict(dict)
+        for standing in store.scenario_standings():
+            tried[standing.learner_id][standing.scenario_id] = standing
+        taken: dict[int, dict[str, QuizStanding]] = defaultdict(dict)
+        for standing in store.quiz_standings():
+            taken[standing.learner_id][standing.module_id] = standing
+        rows = []
+        for learner in store.learners():
+            mine, quizzes = tried.get(learner.id, {}), taken.get(learner.id, {})
+            cells = {
+                plan.id: _cell(plan, learner, mine, quizzes.get(plan.id), today, expiry)
+                if learner.role in plan.roles
+                else None
+                for plan in plans
+            }
+            rows.append(MatrixRow(learner, cells))
+    return filtered(rows, role, group)
+
+
+def filtered(matrix: list[MatrixRow], role: str | None, group: str | None) -> list[MatrixRow]:
+    """The rows of learners of this role and group (None: any)."""
+    return [
+        row
+        for row in matrix
+        if (role is None or row.learner.role == role)
+        and (group is None or row.learner.group == group)
+    ]
+
+
+def _cell(
+    plan: _Plan,
+    learner: Learner,
+    tried: dict[str, ScenarioStanding],
+    quiz: QuizStanding | None,
+    today: date,
+    expiry: date,
+) -> Cell:
+    due = learner.start_date + plan.due_after
+    # One pass over the module's scenarios (this runs for every cell of a trust's matrix).
+    started, finished = quiz is not None, True
+    last, changed = None, False
+    for scenario_id, version in plan.scenarios.items():
+        standing = tried.get(scenario_id)
+        if standing is None:
+            finished = False
+        elif standing.completed_at is None:
+            started, finished = True, False
+        else:
+            started = True
+            if last is None or standing.completed_at > last:
+                last = standing.completed_at
+            changed = changed or standing.content_version != version
+    if finished and plan.quiz is not None:
+        if quiz is None or quiz.passed_at is None:
+            finished = False
+        else:
+            last = max(last, quiz.passed_at)
+            changed = changed or quiz.content_version != plan.quiz
+    if finished:
+        completed_on = last.date()
+        return Cell("expired" if completed_on < expiry else "complete", due, completed_on, changed)
+    if due < today:
+        return Cell("overdue", due)
+    if quiz is not None and quiz.passed_at is None:
+        return Cell("failed", due)
+    if (due - today).days <= DUE_SOON_DAYS:
+        return Cell("due soon", due)
+    if started:
+        return Cell("in progress", due)
+    return Cell("not started", due)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold off Python's cycle collector, which would otherwise sweep every new object repeatedly."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def status_counts(matrix: list[MatrixRow], catalogue: Catalogue) -> dict[str, Counter]:

@@ -36,9 +36,13 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import OperationalError
+
+from toolkit import migrate
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -124,6 +128,27 @@ quiz_answers = Table(
     Column("correct", Boolean, nullable=False),
     UniqueConstraint("quiz_attempt_id", "slot"),
     Index("ix_quiz_answers_question", "module_id", "question_id", "correct"),
+)
+
+# Each learner's latest standing on each scenario and quiz, kept with every write that changes
+# it, so the DSL's completion matrix reads one row per cell instead of every attempt.
+scenario_standings = Table(
+    "scenario_standings",
+    metadata,
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True),
+    Column("scenario_id", String(80), primary_key=True),
+    Column("completed_at", DateTime(timezone=True)),  # the latest completion; NULL if only started
+    Column("content_version", String(64)),  # the version of that completion
+)
+
+quiz_standings = Table(
+    "quiz_standings",
+    metadata,
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True),
+    Column("module_id", String(80), primary_key=True),
+    Column("tries", Integer, nullable=False),  # quizzes submitted
+    Column("passed_at", DateTime(timezone=True)),  # the latest pass; NULL if never passed
+    Column("content_version", String(64)),  # the version of that pass
 )
 
 classes = Table(
@@ -349,7 +374,9 @@ class Store:
         self.url = url
         try:
             self.engine = make_engine(url)
-            metadata.create_all(self.engine)
+            migrate.upgrade(self.engine)
+        except migrate.MigrationFailed as err:
+            raise StoreUnavailable(str(err)) from None
         except OperationalError as err:
             raise StoreUnavailable(f"cannot open the progress store: {err.orig}") from None
         except OSError as err:
@@ -452,7 +479,7 @@ class Store:
         with self._write() as conn:
             if conn.scalar(select(learners.c.id).where(learners.c.id == learner_id)) is None:
                 raise UnknownLearner(f"no learner with id {learner_id}")
-            return conn.execute(
+            attempt_id = conn.execute(
                 insert(attempts).values(
                     learner_id=learner_id,
                     scenario_id=scenario_id,
@@ -460,6 +487,10 @@ class Store:
                     started_at=now(),
                 )
             ).inserted_primary_key[0]
+            _upsert(
+                conn, scenario_standings, {"learner_id": learner_id, "scenario_id": scenario_id}
+            )
+            return attempt_id
 
     def open_attempt(self, learner_id: int, scenario_id: str, content_version: str) -> int | None:
         """The learner's unfinished attempt at this version of the scenario, if any."""
@@ -479,7 +510,7 @@ class Store:
     def record_choice(self, attempt_id: int, step_id: str, choice_index: int, outcome: str) -> int:
         """Save one choice the moment it is made; returns its place in the path."""
         with self._write() as conn:
-            scenario_id = self._open_for_writing(conn, attempt_id)
+            scenario_id = self._open_for_writing(conn, attempt_id).scenario_id
             seq = 1 + conn.scalar(
                 select(func.coalesce(func.max(choices.c.seq), 0)).where(
                     choices.c.attempt_id == attempt_id
@@ -500,25 +531,25 @@ class Store:
 
     def complete_attempt(self, attempt_id: int, score: int) -> None:
         with self._write() as conn:
-            self._open_for_writing(conn, attempt_id)
+            attempt = self._open_for_writing(conn, attempt_id)
+            moment = now()
             conn.execute(
                 update(attempts)
                 .where(attempts.c.id == attempt_id)
-                .values(completed_at=now(), score=score)
+                .values(completed_at=moment, score=score)
             )
+            latest = {"completed_at": moment, "content_version": attempt.content_version}
+            key = {"learner_id": attempt.learner_id, "scenario_id": attempt.scenario_id}
+            _upsert(conn, scenario_standings, key | latest, latest)
 
-    def _open_for_writing(self, conn: Connection, attempt_id: int) -> str:
-        """The attempt's scenario, if the attempt exists and is still open."""
-        row = conn.execute(
-            select(attempts.c.completed_at, attempts.c.scenario_id).where(
-                attempts.c.id == attempt_id
-            )
-        ).first()
+    def _open_for_writing(self, conn: Connection, attempt_id: int):
+        """The attempt's row, if the attempt exists and is still open."""
+        row = conn.execute(select(attempts).where(attempts.c.id == attempt_id)).first()
         if row is None:
             raise UnknownAttempt(f"no attempt with id {attempt_id}")
         if row.completed_at is not None:
             raise AttemptClosed(f"attempt {attempt_id} is already complete")
-        return row.scenario_id
+        return row
 
     def choices_for(self, attempt_id: int) -> list[RecordedChoice]:
         with self._read() as conn:
@@ -607,9 +638,7 @@ class Store:
     ) -> None:
         with self._write() as conn:
             row = conn.execute(
-                select(quiz_attempts.c.submitted_at, quiz_attempts.c.module_id).where(
-                    quiz_attempts.c.id == quiz_attempt_id
-                )
+                select(quiz_attempts).where(quiz_attempts.c.id == quiz_attempt_id)
             ).first()
             if row is None:
                 raise UnknownAttempt(f"no quiz attempt with id {quiz_attempt_id}")
@@ -626,10 +655,19 @@ class Store:
                         correct=answer.correct,
                     )
                 )
+            moment = now()
             conn.execute(
                 update(quiz_attempts)
                 .where(quiz_attempts.c.id == quiz_attempt_id)
-                .values(submitted_at=now(), score=score, passed=passed)
+                .values(submitted_at=moment, score=score, passed=passed)
+            )
+            latest = {"passed_at": moment, "content_version": row.content_version} if passed else {}
+            key = {"learner_id": row.learner_id, "module_id": row.module_id}
+            _upsert(
+                conn,
+                quiz_standings,
+                key | {"tries": 1} | latest,
+                {"tries": quiz_standings.c.tries + 1} | latest,
             )
 
     def quiz_answers_for(self, quiz_attempt_id: int) -> list[QuizAnswer]:
@@ -781,44 +819,34 @@ class Store:
             rows = conn.execute(select(learners).order_by(learners.c.name, learners.c.id)).all()
         return [_learner(r) for r in rows]
 
-    def scenario_summaries(self, current_versions: Iterable[str]) -> list[ScenarioSummary]:
-        """Per learner and scenario tried: when last completed, and whether on current content."""
-        current = list(current_versions)
-        on_current = case(
-            (attempts.c.completed_at.is_not(None) & attempts.c.content_version.in_(current), 1),
-            else_=0,
-        )
+    def scenario_standings(self) -> list[ScenarioStanding]:
+        """Each learner's latest standing on every scenario they have started."""
+        table = scenario_standings
         with self._read() as conn:
             rows = conn.execute(
                 select(
-                    attempts.c.learner_id,
-                    attempts.c.scenario_id,
-                    type_coerce(func.max(attempts.c.completed_at), String),  # parsed below, faster
-                    func.max(on_current),
-                ).group_by(attempts.c.learner_id, attempts.c.scenario_id)
-            ).all()
-        return [ScenarioSummary(r[0], r[1], _as_datetime(r[2]), r[3] == 1) for r in rows]
-
-    def quiz_summaries(self, current_versions: Iterable[str]) -> list[QuizSummary]:
-        """Per learner and module quiz taken: attempts, last pass, and whether on current content."""
-        current = list(current_versions)
-        passed_at = case((quiz_attempts.c.passed, quiz_attempts.c.submitted_at))
-        on_current = case(
-            (quiz_attempts.c.passed & quiz_attempts.c.content_version.in_(current), 1), else_=0
-        )
-        with self._read() as conn:
-            rows = conn.execute(
-                select(
-                    quiz_attempts.c.learner_id,
-                    quiz_attempts.c.module_id,
-                    func.count(),
-                    type_coerce(func.max(passed_at), String),
-                    func.max(on_current),
+                    table.c.learner_id,
+                    table.c.scenario_id,
+                    type_coerce(table.c.completed_at, String),  # parsed below, faster
+                    table.c.content_version,
                 )
-                .where(quiz_attempts.c.submitted_at.is_not(None))
-                .group_by(quiz_attempts.c.learner_id, quiz_attempts.c.module_id)
             ).all()
-        return [QuizSummary(r[0], r[1], r[2], _as_datetime(r[3]), r[4] == 1) for r in rows]
+        return [ScenarioStanding(r[0], r[1], _as_datetime(r[2]), r[3]) for r in rows]
+
+    def quiz_standings(self) -> list[QuizStanding]:
+        """Each learner's latest standing on every module quiz they have submitted."""
+        table = quiz_standings
+        with self._read() as conn:
+            rows = conn.execute(
+                select(
+                    table.c.learner_id,
+                    table.c.module_id,
+                    table.c.tries,
+                    type_coerce(table.c.passed_at, String),
+                    table.c.content_version,
+                )
+            ).all()
+        return [QuizStanding(r[0], r[1], r[2], _as_datetime(r[3]), r[4]) for r in rows]
 
     def unsafe_choice_counts(self, limit: int = 10) -> list[tuple[str, str, int, int]]:
         """The unsafe choices made most often: (scenario, step, choice index, times)."""
@@ -895,19 +923,31 @@ class Store:
         return _learner(row)
 
 
-class ScenarioSummary(NamedTuple):
+class ScenarioStanding(NamedTuple):
     learner_id: int
     scenario_id: str
-    completed_at: datetime | None  # the last completion; None if only started
-    on_current: bool  # completed on the scenario and policy as they are now
+    completed_at: datetime | None  # the latest completion; None if only started
+    content_version: str | None  # the version of that completion
 
 
-class QuizSummary(NamedTuple):
+class QuizStanding(NamedTuple):
     learner_id: int
     module_id: str
-    attempts: int
-    passed_at: datetime | None  # the last pass; None if never passed
-    on_current: bool  # passed on the quiz and policy as they are now
+    tries: int  # quizzes submitted
+    passed_at: datetime | None  # the latest pass; None if never passed
+    content_version: str | None  # the version of that pass
+
+
+def _upsert(conn: Connection, table: Table, row: dict, changes: dict | None = None) -> None:
+    """Insert a row; if its primary key is taken, make `changes` to that row (or leave it)."""
+    dialect_insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = dialect_insert(table).values(row)
+    keys = [c.name for c in table.primary_key]
+    if changes:
+        statement = statement.on_conflict_do_update(index_elements=keys, set_=changes)
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=keys)
+    conn.execute(statement)
 
 
 def _as_datetime(value) -> datetime | None:

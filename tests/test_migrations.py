@@ -1,0 +1,177 @@
+"""Schema migrations: a new store, a store made by release 0.1.0, a newer store, and standings."""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from tests.conftest import SCHOOL
+from toolkit import migrate
+from toolkit.store import NewLearner, QuizAnswer, Store, StoreUnavailable, metadata
+
+RELEASE_0_1_0 = Path(__file__).parent / "data" / "store-0.1.0.sql"
+TABLES = ["learners", "attempts", "choices", "quiz_attempts", "quiz_answers"]
+TABLES += ["classes", "deliveries", "tallies", "meta"]
+
+
+def old_store(path: Path) -> str:
+    """A SQLite file as release 0.1.0 left it (its tables and records, no revision)."""
+    with sqlite3.connect(path) as conn:
+        conn.executescript(RELEASE_0_1_0.read_text())
+    return f"sqlite:///{path}"
+
+
+def counts(url: str) -> dict[str, int]:
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+
+def differences(store: Store) -> list:
+    """What differs between the store's tables and the toolkit's table definitions."""
+    with store.engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn), metadata)
+
+
+def test_the_head_revision_is_the_newest_migration():
+    """Does the quick check on opening a store compare with the newest migration?"""
+    config = Config()
+    config.set_main_option("script_location", "toolkit:migrations")
+    assert ScriptDirectory.from_config(config).get_current_head() == migrate.HEAD
+
+
+def test_a_new_store_is_made_by_the_migrations(store):
+    """Do the migrations alone make exactly the tables the toolkit defines?"""
+    with store.engine.connect() as conn:
+        assert migrate.revision(conn) == migrate.HEAD
+    assert differences(store) == []
+
+
+def test_a_store_from_release_0_1_0_is_upgraded_keeping_every_record(tmp_path, catalogue):
+    """Is an old store upgraded in place, every record kept and the standings filled in?"""
+    url = old_store(tmp_path / "esafety.db")
+    before = counts(url)
+    assert before["learners"] == 3 and before["choices"] > 0 and before["tallies"] == 2
+    store = Store(url)
+    assert counts(url) == before
+    assert differences(store) == []
+    with store.engine.connect() as conn:
+        assert migrate.revision(conn) == migrate.HEAD
+    ann, ben, cal = sorted(store.learners(), key=lambda learner: learner.email)
+    assert (ann.group, cal.group) == ("KS1", "Office")
+    standings = {(s.learner_id, s.scenario_id): s for s in store.scenario_standings()}
+    assert len(standings) == 6  # Ann: 4 contact scenarios and 1 taken twice; Ben: 1 started
+    redone = standings[(ann.id, "passwords-staffroom-computer")]
+    assert redone.content_version == catalogue.version(redone.scenario_id, SCHOOL)
+    assert redone.completed_at is not None
+    started = standings[(ben.id, "passwords-staffroom-computer")]
+    assert started.completed_at is None and started.content_version is None
+    (quiz,) = store.quiz_standings()  # Cal drew a quiz but never submitted it
+    assert (quiz.learner_id, quiz.module_id, quiz.tries) == (ann.id, "contact", 2)
+    assert quiz.content_version == catalogue.quiz_version("contact", SCHOOL)
+    assert store.get_meta("school") == SCHOOL
+    store.close()
+    assert counts(url) == before and Store(url).learner_count() == 3  # a second open: no change
+
+
+def _open(url: str) -> int:
+    return Store(url).learner_count()
+
+
+def test_processes_opening_an_old_store_at_once_upgrade_it_once(tmp_path):
+    """Do kernels starting together wait for one upgrade instead of clashing?"""
+    url = old_store(tmp_path / "esafety.db")
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        assert pool.map(_open, [url] * 4) == [3] * 4
+    assert len(Store(url).scenario_standings()) == 6
+
+
+def test_a_store_from_a_newer_release_is_refused_untouched(tmp_path):
+    """Does an older toolkit refuse a store a newer one upgraded, saying what to do?"""
+    url = f"sqlite:///{tmp_path / 'esafety.db'}"
+    Store(url).close()
+    with sqlite3.connect(tmp_path / "esafety.db") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(StoreUnavailable, match="newer release of the toolkit"):
+        Store(url)
+    with sqlite3.connect(tmp_path / "esafety.db") as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("9999",)
+
+
+def expected_standings(store: Store, learner_id: int) -> tuple[dict, dict]:
+    """A learner's standings worked out afresh from every attempt they made."""
+    scenarios, quizzes = {}, {}
+    for attempt in store.attempts_for(learner_id):  # in the order they were made
+        latest = scenarios.setdefault(attempt["scenario_id"], (None, None))
+        if attempt["completed_at"] is not None:
+            latest = (attempt["completed_at"], attempt["content_version"])
+        scenarios[attempt["scenario_id"]] = latest
+    for attempt in store.quiz_attempts_for(learner_id):
+        if attempt["submitted_at"] is None:
+            continue
+        tries, passed_at, version = quizzes.get(attempt["module_id"], (0, None, None))
+        if attempt["passed"]:
+            passed_at, version = attempt["submitted_at"], attempt["content_version"]
+        quizzes[attempt["module_id"]] = (tries + 1, passed_at, version)
+    return scenarios, quizzes
+
+
+def test_standings_follow_every_attempt(store, catalogue):
+    """After a random mix of attempts, passes and fails, do the standings match the attempts?"""
+    rng = random.Random(3)
+    roster = [
+        NewLearner(f"P{i}", f"p{i}@school.example", "teacher", date(2026, 9, 1)) for i in range(3)
+    ]
+    people = [learner for learner, _ in store.add_learners(roster)]
+    scenario_ids = sorted(catalogue.scenarios)[:4]
+    for _ in range(40):
+        learner = rng.choice(people)
+        if rng.random() < 0.6:
+            attempt = store.start_attempt(learner.id, rng.choice(scenario_ids), rng.choice("abc"))
+            if rng.random() < 0.7:
+                store.complete_attempt(attempt, 100)
+        else:
+            quiz = store.start_quiz(learner.id, rng.choice(["contact", "at-work"]), "v", [])
+            if rng.random() < 0.8:
+                passed = rng.random() < 0.5
+                answer = QuizAnswer(1, "q", ["a"], passed)
+                store.record_quiz_result(quiz, [answer], 100 if passed else 0, passed)
+    for learner in people:
+        scenarios, quizzes = expected_standings(store, learner.id)
+        found = {
+            s.scenario_id: (s.completed_at, s.content_version)
+            for s in store.scenario_standings()
+            if s.learner_id == learner.id
+        }
+        assert found == {k: (naive(at), v) for k, (at, v) in scenarios.items()}
+        found = {
+            q.module_id: (q.tries, q.passed_at, q.content_version)
+            for q in store.quiz_standings()
+            if q.learner_id == learner.id
+        }
+        assert found == {k: (n, naive(at), v) for k, (n, at, v) in quizzes.items()}
+    # The upgrade from release 0.1.0 fills the standings in just as the writes keep them.
+    kept = sorted(store.scenario_standings()), sorted(store.quiz_standings())
+    with store.engine.begin() as conn:
+        for table in ("scenario_standings", "quiz_standings", "alembic_version"):
+            conn.execute(text(f"DROP TABLE {table}"))
+    upgraded = Store(store.url)
+    assert (sorted(upgraded.scenario_standings()), sorted(upgraded.quiz_standings())) == kept
+    store.erase_learner(people[0].email)
+    with store.engine.connect() as conn:
+        for table in ("scenario_standings", "quiz_standings"):
+            query = text(f"SELECT count(*) FROM {table} WHERE learner_id = :id")
+            assert conn.scalar(query, {"id": people[0].id}) == 0
+
+
+def naive(moment):
+    return moment.replace(tzinfo=None) if moment is not None else None
