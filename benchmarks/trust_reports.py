@@ -7,7 +7,7 @@ over several runs, the reports the DSL app and `esafety report` compute, against
 measured in the same run: a plain `SELECT count(*)` over the choices table (the cost of
 touching every row once).
 
-    python benchmarks/trust_reports.py [--staff 5000] [--runs 3] [--keep DIR]
+    python benchmarks/trust_reports.py [--staff 5000] [--runs 3] [--keep DIR] [--upgrade]
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import argparse
 import os
 import platform
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -221,13 +222,30 @@ def _flush(store: Store, batches, force: bool = False) -> None:
                 rows.clear()
 
 
-def timed(fn, runs: int) -> list[float]:
+def timed(fn, runs: int) -> tuple[float, list[float]]:
+    """The first run (the database file's pages not yet in memory) and the runs after it."""
     seconds = []
-    for _ in range(runs):
+    for _ in range(runs + 1):
         start = time.perf_counter()
         fn()
         seconds.append(time.perf_counter() - start)
-    return seconds
+    return seconds[0], seconds[1:]
+
+
+def upgrade_from_release_0_1_0(folder: Path) -> float:
+    """Seconds to open a copy of the store as release 0.1.0 left it (no standings, no revision)."""
+    old = folder / "release-0.1.0.db"
+    with sqlite3.connect(folder / "esafety.db") as source, sqlite3.connect(old) as copy:
+        source.backup(copy)
+        for table in ("scenario_standings", "quiz_standings", "alembic_version"):
+            copy.execute(f"DROP TABLE {table}")
+    try:
+        start = time.perf_counter()
+        Store(f"sqlite:///{old}").close()
+        return time.perf_counter() - start
+    finally:
+        for path in folder.glob("release-0.1.0.db*"):
+            path.unlink()
 
 
 def main() -> int:
@@ -235,6 +253,9 @@ def main() -> int:
     parser.add_argument("--staff", type=int, default=5000, help="Staff on the roster.")
     parser.add_argument("--runs", type=int, default=3, help="Timed runs of each report.")
     parser.add_argument("--keep", help="Folder for the generated store (reused if it exists).")
+    parser.add_argument(
+        "--upgrade", action="store_true", help="Also time upgrading a release 0.1.0 store."
+    )
     args = parser.parse_args()
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="trust-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -267,6 +288,7 @@ def main() -> int:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
     print(f"store: {size_mb:.0f} MB SQLite, {len(catalogue.modules)} modules")
+    print(f"load average before: {os.getloadavg()}")
     results = {
         "baseline: count every choice": timed(baseline, args.runs),
         "completion matrix": timed(matrix, args.runs),
@@ -274,11 +296,16 @@ def main() -> int:
         "PDF report (all of the above + charts)": timed(pdf, max(1, args.runs - 1)),
     }
     cells = sum(1 for row in matrix() for c in row.cells.values() if c is not None)
-    for name, seconds in results.items():
+    for name, (first, seconds) in results.items():
         print(
-            f"{name:<40} median {statistics.median(seconds):6.2f} s  min {min(seconds):6.2f}  max {max(seconds):6.2f}"
+            f"{name:<40} median {statistics.median(seconds):6.2f} s  min {min(seconds):6.2f}"
+            f"  max {max(seconds):6.2f}  (first run {first:.2f})"
         )
-    print(f"matrix cells: {cells}; load average {os.getloadavg()}")
+    print(f"matrix cells: {cells}; load average after: {os.getloadavg()}")
+    if args.upgrade:
+        print(
+            f"upgrade a release 0.1.0 store of this size: {upgrade_from_release_0_1_0(folder):.1f} s"
+        )
     return 0
 
 

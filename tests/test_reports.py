@@ -154,7 +154,7 @@ def test_the_dsl_app_filters_and_shows_a_learners_history(store, catalogue):
     add(store, "Gov", role="governor")
     complete_module(store, catalogue, teacher, "contact")
     app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
-    assert "Completion matrix" in app.matrix.value and "Gov" in app.matrix.value
+    assert "Completion by learner and module" in app.matrix.value and "Gov" in app.matrix.value
     app.role.value = "teacher"
     assert "Gov" not in app.matrix.value and "Teach" in app.matrix.value
     app.learner_picker.value = teacher.id
@@ -209,3 +209,26 @@ def test_the_dsl_app_filters_the_figures_it_read_until_reloaded(store, catalogue
     app.role.value = "governor"
     assert "Early" not in app.matrix.value and "Later" not in app.matrix.value
     assert "figures read at" in app.summary.value
+
+
+def test_the_dsl_app_shows_the_matrix_a_page_at_a_time(store, catalogue, monkeypatch):
+    """Does the matrix page through people, and can the DSL show only those behind?"""
+    from toolkit import dsl_widgets
+
+    monkeypatch.setattr(dsl_widgets, "PAGE", 2)
+    for name in ("Ann", "Bob", "Cat", "Dan"):
+        add(store, name, start=date(2026, 11, 19))  # nothing overdue yet
+    add(store, "Eve", start=date(2026, 9, 1))  # overdue
+    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    assert "People 1 to 2 of 5" in app.page_status.value and app.earlier.disabled
+    assert "Ann" in app.matrix.value and "Cat" not in app.matrix.value
+    app.later.click()
+    app.later.click()
+    assert "People 5 to 5 of 5" in app.page_status.value and app.later.disabled
+    assert "Eve" in app.matrix.value and "Ann" not in app.matrix.value
+    app.earlier.click()
+    assert "People 3 to 4 of 5" in app.page_status.value
+    app.behind_only.value = True
+    assert "People 1 to 1 of 1" in app.page_status.value and "Eve" in app.matrix.value
+    app.role.value = "governor"
+    assert "No one matches these filters" in app.page_status.value

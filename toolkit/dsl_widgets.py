@@ -24,6 +24,9 @@ DSL_CSS = """
 """
 
 
+PAGE = 50  # people per page of the matrix
+
+
 class DslApp(App):
     """Filters, the completion matrix, charts, misconceptions, lesson coverage, learner history."""
 
@@ -53,6 +56,19 @@ class DslApp(App):
             lambda _change: self.guarded(self.show_history)(), names="value"
         )
         self.summary, self.matrix, self.charts = w.HTML(), w.HTML(), w.HTML()
+        # A trust's matrix has thousands of rows: the page shows it a page of people at a time.
+        self.first = 0
+        self.behind_only = w.Checkbox(
+            description="Only people with training overdue, expired or failed", indent=False
+        )
+        self.behind_only.observe(lambda _change: self.guarded(self.show_figures)(), names="value")
+        self.earlier = self.on_click(
+            w.Button(description=f"Previous {PAGE} people"), lambda: self.show_matrix(-PAGE)
+        )
+        self.later = self.on_click(
+            w.Button(description=f"Next {PAGE} people"), lambda: self.show_matrix(PAGE)
+        )
+        self.page_status = w.HTML()
         self.misconceptions, self.lessons, self.history, self.downloads = (
             w.HTML(),
             w.HTML(),
@@ -71,7 +87,11 @@ class DslApp(App):
                 self.reload_button,
                 self.summary,
                 self.charts,
+                w.HTML("<h2>Completion matrix</h2>"),
+                self.behind_only,
+                self.page_status,
                 self.matrix,
+                w.HBox([self.earlier, self.later]),
                 self.misconceptions,
                 self.lessons,
                 w.HTML("<h2>A learner's choices</h2>"),
@@ -89,6 +109,12 @@ class DslApp(App):
         matrix = reports.filtered(self.everyone.matrix, self.role.value, self.group.value)
         return dataclasses.replace(self.everyone, matrix=matrix)
 
+    def matrix_rows(self) -> list[reports.MatrixRow]:
+        rows = self.evidence().matrix
+        if self.behind_only.value:
+            rows = [row for row in rows if row.behind]
+        return rows
+
     def refresh(self) -> None:
         """Read the figures afresh; the filters then work on these without reading again."""
         self.everyone = report_render.gather(
@@ -96,6 +122,7 @@ class DslApp(App):
         )
         self.read_at = datetime.now()
         self.show_figures()
+        self.show_school_wide()
 
     def show_figures(self) -> None:
         evidence = self.evidence()
@@ -107,16 +134,19 @@ class DslApp(App):
             f"<p><strong>{complete} of {len(evidence.matrix)}</strong> people have completed every module "
             f"for their role; <strong>{len(late)}</strong> module(s) are overdue or expired.</p>"
         )
-        self.matrix.value = "<h2>Completion matrix</h2>" + report_render.matrix_table(evidence)
-        self.charts.value = "".join(
-            f'<figure><img alt="{escape(alt)}" src="data:image/png;base64,'
-            f'{base64.b64encode(report_render.png(chart(evidence))).decode()}"><figcaption>{escape(alt)}</figcaption></figure>'
-            for chart, alt in (
-                (report_render.completion_chart, "Completion by module: learners in each status"),
-                (report_render.over_time_chart, "Completion over time, by month"),
-                (report_render.misconceptions_chart, "Unsafe choices made most often"),
-            )
-        )
+        self.first = 0
+        self.show_matrix()
+        self.charts.value = figure(
+            report_render.completion_chart(evidence),
+            "Completion by module: learners in each status",
+        ) + figure(report_render.over_time_chart(evidence), "Completion over time, by month")
+        self.learner_picker.options = [("Choose a learner", None)] + [
+            (f"{row.learner.name} ({row.learner.email})", row.learner.id) for row in evidence.matrix
+        ]
+
+    def show_school_wide(self) -> None:
+        """Where staff go wrong, and lessons taught: for the whole school, whatever the filters."""
+        evidence = self.everyone
         unsafe = "".join(
             f"<tr><td>{escape(m.where)}</td><td>{escape(m.what)}</td><td>{m.times}</td></tr>"
             for m in evidence.unsafe
@@ -126,7 +156,9 @@ class DslApp(App):
             for m in evidence.missed
         )
         self.misconceptions.value = (
-            "<h2>Where staff go wrong</h2><h3>Unsafe choices made most often</h3>"
+            "<h2>Where staff go wrong</h2>"
+            + figure(report_render.misconceptions_chart(evidence), "Unsafe choices made most often")
+            + "<h3>Unsafe choices made most often</h3>"
             f'<table><tr><th scope="col">Scenario</th><th scope="col">Choice</th><th scope="col">Times</th></tr>{unsafe}</table>'
             "<h3>Quiz questions missed most often</h3>"
             f'<table><tr><th scope="col">Module</th><th scope="col">Question</th><th scope="col">Missed</th></tr>{missed}</table>'
@@ -140,9 +172,22 @@ class DslApp(App):
             '<tr><th scope="col">Class</th><th scope="col">Term</th><th scope="col">Lesson</th><th scope="col">Times</th></tr>'
             f"{lesson_rows or '<tr><td colspan=4>No lessons recorded yet.</td></tr>'}</table>"
         )
-        self.learner_picker.options = [("Choose a learner", None)] + [
-            (f"{row.learner.name} ({row.learner.email})", row.learner.id) for row in evidence.matrix
-        ]
+
+    def show_matrix(self, move: int = 0) -> None:
+        """The page of the matrix `move` people on from the one shown."""
+        rows = self.matrix_rows()
+        self.first = max(0, min(self.first + move, (len(rows) - 1) // PAGE * PAGE))
+        shown = rows[self.first : self.first + PAGE]
+        self.matrix.value = report_render.matrix_table(
+            dataclasses.replace(self.everyone, matrix=shown)
+        )
+        self.page_status.value = (
+            f'<p role="status">People {self.first + 1} to {self.first + len(shown)} of {len(rows)}</p>'
+            if rows
+            else '<p role="status">No one matches these filters.</p>'
+        )
+        self.earlier.disabled = self.first == 0
+        self.later.disabled = self.first + PAGE >= len(rows)
 
     def show_history(self) -> None:
         learner_id = self.learner_picker.value
@@ -168,3 +213,12 @@ class DslApp(App):
             f'<p><a download="training-{stamp}.csv" href="data:text/csv;base64,{csv_data}">Download the CSV</a> · '
             f'<a download="training-{stamp}.pdf" href="data:application/pdf;base64,{pdf_data}">Download the PDF</a></p>'
         )
+
+
+def figure(chart, alt: str) -> str:
+    """A matplotlib chart as an image in the page, with its text alternative as a caption too."""
+    data = base64.b64encode(report_render.png(chart)).decode()
+    return (
+        f'<figure><img alt="{escape(alt)}" src="data:image/png;base64,{data}">'
+        f"<figcaption>{escape(alt)}</figcaption></figure>"
+    )

@@ -15,6 +15,7 @@ from toolkit.content import LETTER_NAMES, Catalogue, Module
 from toolkit.store import Learner, QuizStanding, ScenarioStanding, Store
 
 DUE_SOON_DAYS = 14
+BEHIND = ("overdue", "expired", "failed")
 STATUSES = ("complete", "expired", "overdue", "due soon", "failed", "in progress", "not started")
 
 
@@ -45,6 +46,11 @@ class MatrixRow:
     @property
     def complete(self) -> bool:
         return all(c is None or c.status == "complete" for c in self.cells.values())
+
+    @property
+    def behind(self) -> bool:
+        """Has training overdue, expired or failed: the people a DSL chases first."""
+        return any(c is not None and c.status in BEHIND for c in self.cells.values())
 
 
 def add_months(day: date, months: int) -> date:

@@ -61,6 +61,7 @@ def test_with_the_token_the_dsl_sees_the_matrix_and_charts(page, dsl_server):
     )
     expect(page.get_by_role("row", name="Lin <i>Late</i> teacher", exact=False)).to_be_visible()
     expect(page.get_by_text("overdue, due").first).to_be_visible()
+    expect(page.get_by_text("People 1 to 1 of 1")).to_be_visible()
     assert page.locator("img[alt]").count() == 3
     assert page.locator("i", has_text="Late").count() == 0
     serious = axe_findings(page, "DSL app")
