@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run serve test lint format bench chromium clean
+.PHONY: run serve test lint format bench chromium postgresql clean
 
 run: $(VENV)/.installed
 	$(BIN)/esafety init --demo
@@ -13,7 +13,7 @@ run: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/esafety serve
 
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test chromium postgresql
 	$(BIN)/esafety validate
 	$(BIN)/python -m pytest
 
@@ -46,6 +46,12 @@ chromium:
 	@test -x /usr/bin/chromium || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+# The store's tests also run on a throwaway PostgreSQL server, as a school trust would use.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "Installing Debian's postgresql for the store's tests"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -28,6 +28,7 @@ from sqlalchemy import func, insert, select
 
 from toolkit import report_render, reports
 from toolkit.content import Catalogue, ModuleList, load_catalogue, parse
+from toolkit.dsl_widgets import DslApp
 from toolkit.settings import PROJECT_ROOT
 from toolkit.store import (
     Store,
@@ -281,6 +282,14 @@ def main() -> int:
             store, catalogue, SCHOOL
         )
 
+    def dsl_app():
+        return DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+
+    roles = iter(["teacher", "support", None] * (args.runs + 1))
+
+    def dsl_filter():
+        app.role.value = next(roles)
+
     def pdf():
         return report_render.as_pdf(report_render.gather(store, catalogue, SCHOOL, TODAY))
 
@@ -294,7 +303,10 @@ def main() -> int:
         "completion matrix": timed(matrix, args.runs),
         "misconceptions (choices + quiz)": timed(misconceptions, args.runs),
         "PDF report (all of the above + charts)": timed(pdf, max(1, args.runs - 1)),
+        "DSL app: open (all figures, 3 charts)": timed(dsl_app, max(1, args.runs - 1)),
     }
+    app = dsl_app()  # built only now, so the reports above ran without its figures in memory
+    results["DSL app: change the role filter"] = timed(dsl_filter, args.runs)
     cells = sum(1 for row in matrix() for c in row.cells.values() if c is not None)
     for name, (first, seconds) in results.items():
         print(

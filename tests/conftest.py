@@ -54,3 +54,30 @@ def course(tmp_path_factory, catalogue):
     profile = catalogue.profiles[SCHOOL]
     grading.build_course(root, [bank.for_school(profile) for bank in catalogue.quizzes.values()])
     return root
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server for the session (a URL template with a {database} slot)."""
+    from tests.postgres import postgres_server
+
+    with postgres_server() as template:
+        yield template
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db_url(request, tmp_path) -> str:
+    """A new, empty database: a SQLite file, or a PostgreSQL database as a trust would use."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'esafety.db'}"
+    from tests.postgres import new_database
+
+    return new_database(request.getfixturevalue("postgres"))
+
+
+@pytest.fixture
+def any_store(any_db_url: str):
+    store = Store(any_db_url)
+    store.set_meta("school", SCHOOL)
+    yield store
+    store.close()

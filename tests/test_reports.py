@@ -43,8 +43,9 @@ def cell(store, catalogue, learner, module_id, today=TODAY):
     return next(r for r in matrix if r.learner.id == learner.id).cells[module_id]
 
 
-def test_each_status_of_the_matrix(store, catalogue):
+def test_each_status_of_the_matrix(any_store, catalogue):
     """Not started, in progress, failed, due soon, overdue, complete, expired, policy changed?"""
+    store = any_store
     fresh = add(store, "Fresh", start=date(2026, 11, 19))
     assert (
         cell(store, catalogue, fresh, "photos-reputation").status == "not started"

@@ -11,7 +11,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 HEAD = "0002"  # the newest revision (a test checks it against the migrations)
-RELEASE_0_1_0 = "0001"  # the tables release 0.1.0 made, before revisions were recorded
+RELEASE_0_1_0 = "0001"
+UPGRADE_LOCK = 0x65736166  # PostgreSQL advisory lock key: one upgrade at a time  # the tables release 0.1.0 made, before revisions were recorded
 
 
 class MigrationFailed(Exception):
@@ -30,10 +31,13 @@ def upgrade(engine: Engine) -> None:
     with engine.connect() as conn:
         if revision(conn) == HEAD:
             return
-    # One process upgrades; the others wait at BEGIN IMMEDIATE and then find nothing to do.
+    # One process upgrades; the others wait (at BEGIN IMMEDIATE on SQLite, for a lock held
+    # until commit on PostgreSQL) and then find nothing to do.
     with engine.connect() as conn:
         conn.execution_options(writes=True)
         with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK})
             _upgrade(conn)
 
 

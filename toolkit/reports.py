@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import gc
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -98,12 +98,7 @@ def completion_matrix(
     # Completed before this day, a module's refresher is overdue.
     expiry = add_months(today, -catalogue.profile(school_id).settings.refresher_months)
     with _collector_paused():  # a trust's matrix makes half a million objects at once
-        tried: dict[int, dict[str, ScenarioStanding]] = defaultdict(dict)
-        for standing in store.scenario_standings():
-            tried[standing.learner_id][standing.scenario_id] = standing
-        taken: dict[int, dict[str, QuizStanding]] = defaultdict(dict)
-        for standing in store.quiz_standings():
-            taken[standing.learner_id][standing.module_id] = standing
+        tried, taken = store.scenario_standings(), store.quiz_standings()
         rows = []
         for learner in store.learners():
             mine, quizzes = tried.get(learner.id, {}), taken.get(learner.id, {})
@@ -137,31 +132,34 @@ def _cell(
 ) -> Cell:
     due = learner.start_date + plan.due_after
     # One pass over the module's scenarios (this runs for every cell of a trust's matrix).
+    passed_at, quiz_version = (quiz[1], quiz[2]) if quiz is not None else (None, None)
     started, finished = quiz is not None, True
     last, changed = None, False
-    for scenario_id, version in plan.scenarios.items():
+    for scenario_id, current in plan.scenarios.items():
         standing = tried.get(scenario_id)
         if standing is None:
             finished = False
-        elif standing.completed_at is None:
-            started, finished = True, False
-        else:
-            started = True
-            if last is None or standing.completed_at > last:
-                last = standing.completed_at
-            changed = changed or standing.content_version != version
-    if finished and plan.quiz is not None:
-        if quiz is None or quiz.passed_at is None:
+            continue
+        started = True
+        completed_at, version = standing
+        if completed_at is None:
             finished = False
         else:
-            last = max(last, quiz.passed_at)
-            changed = changed or quiz.content_version != plan.quiz
+            if last is None or completed_at > last:
+                last = completed_at
+            changed = changed or version != current
+    if finished and plan.quiz is not None:
+        if passed_at is None:
+            finished = False
+        else:
+            last = max(last, passed_at)
+            changed = changed or quiz_version != plan.quiz
     if finished:
         completed_on = last.date()
         return Cell("expired" if completed_on < expiry else "complete", due, completed_on, changed)
     if due < today:
         return Cell("overdue", due)
-    if quiz is not None and quiz.passed_at is None:
+    if quiz is not None and passed_at is None:
         return Cell("failed", due)
     if (due - today).days <= DUE_SOON_DAYS:
         return Cell("due soon", due)
