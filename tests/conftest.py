@@ -30,12 +30,16 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'esafety.db'}"
 
 
-@pytest.fixture
-def store(db_url: str):
-    store = Store(db_url)
+def school_store(url: str):
+    store = Store(url)
     store.set_meta("school", SCHOOL)
     yield store
     store.close()
+
+
+@pytest.fixture
+def store(db_url: str):
+    yield from school_store(db_url)
 
 
 @pytest.fixture
@@ -66,10 +70,10 @@ def postgres():
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def any_db_url(request, tmp_path) -> str:
+def any_db_url(request) -> str:
     """A new, empty database: a SQLite file, or a PostgreSQL database as a trust would use."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'esafety.db'}"
+        return request.getfixturevalue("db_url")
     from tests.postgres import new_database
 
     return new_database(request.getfixturevalue("postgres"))
@@ -77,7 +81,4 @@ def any_db_url(request, tmp_path) -> str:
 
 @pytest.fixture
 def any_store(any_db_url: str):
-    store = Store(any_db_url)
-    store.set_meta("school", SCHOOL)
-    yield store
-    store.close()
+    yield from school_store(any_db_url)
