@@ -1,3 +1,3 @@
 """E-safety training toolkit: each school's own social media policy, taught and tracked."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
