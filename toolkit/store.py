@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -78,7 +78,7 @@ attempts = Table(
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("completed_at", DateTime(timezone=True)),
     Column("score", Integer),
-    # Covers the DSL's completion matrix: one index scan, no table lookups.
+    # A learner's attempts at a scenario without table lookups (resuming, progress, backfills).
     Index("ix_attempts_summary", "learner_id", "scenario_id", "completed_at", "content_version"),
 )
 
@@ -542,7 +542,7 @@ class Store:
             key = {"learner_id": attempt.learner_id, "scenario_id": attempt.scenario_id}
             _upsert(conn, scenario_standings, key | latest, latest)
 
-    def _open_for_writing(self, conn: Connection, attempt_id: int):
+    def _open_for_writing(self, conn: Connection, attempt_id: int) -> Row:
         """The attempt's row, if the attempt exists and is still open."""
         row = conn.execute(select(attempts).where(attempts.c.id == attempt_id)).first()
         if row is None:
