@@ -233,3 +233,24 @@ def test_the_dsl_app_shows_the_matrix_a_page_at_a_time(store, catalogue, monkeyp
     assert "People 1 to 1 of 1" in app.page_status.value and "Eve" in app.matrix.value
     app.role.value = "governor"
     assert "No one matches these filters" in app.page_status.value
+
+
+def test_choices_on_content_since_removed_are_kept_without_its_words(store, catalogue):
+    """A choice whose scenario or option is gone: left out of misconceptions, kept in history?"""
+    learner = add(store, "Kept")
+    scenario = catalogue.scenarios_in("contact")[0]
+    gone = store.start_attempt(learner.id, "a-scenario-since-removed", "v")
+    store.record_choice(gone, "start", 0, "unsafe")
+    beyond = store.start_attempt(learner.id, scenario.id, "v")
+    store.record_choice(beyond, scenario.start, 99, "unsafe")  # an option since removed
+    assert reports.unsafe_choices(store, catalogue, SCHOOL) == []
+    history = reports.learner_history(store, catalogue, SCHOOL, learner.id)
+    assert [(h["scenario"], h["choice"]) for h in history] == [
+        ("a-scenario-since-removed", "start"),
+        (scenario.for_school(catalogue.profile(SCHOOL)).title, scenario.start),
+    ]
+    store.record_choice(beyond, scenario.start, 0, "unsafe")
+    (found,) = reports.unsafe_choices(store, catalogue, SCHOOL)
+    rendered = scenario.for_school(catalogue.profile(SCHOOL))
+    assert found.what == rendered.steps[scenario.start].choices[0].label
+    assert found.times == 1

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from toolkit.content import LETTER_NAMES, Catalogue, Module
+from toolkit.content import LETTER_NAMES, Catalogue, Module, Scenario
 from toolkit.store import Learner, QuizStanding, ScenarioStanding, Store
 
 DUE_SOON_DAYS = 14
@@ -228,17 +228,19 @@ def unsafe_choices(
     found = []
     for scenario_id, step_id, index, times in store.unsafe_choice_counts(limit):
         scenario = catalogue.scenarios.get(scenario_id)
-        if (
-            scenario is None
-            or step_id not in scenario.steps
-            or index >= len(scenario.steps[step_id].choices)
-        ):
-            continue  # content since removed
-        rendered = scenario.for_school(profile)
-        found.append(
-            Misconception(rendered.title, rendered.steps[step_id].choices[index].label, times)
-        )
+        rendered = scenario.for_school(profile) if scenario else None
+        label = choice_label(rendered, step_id, index)
+        if label is not None:  # else the content has since been removed
+            found.append(Misconception(rendered.title, label, times))
     return found
+
+
+def choice_label(rendered: Scenario | None, step_id: str, index: int) -> str | None:
+    """A choice's words as the school reads them; None if the content no longer has it."""
+    if rendered is None or step_id not in rendered.steps:
+        return None
+    choices = rendered.steps[step_id].choices
+    return choices[index].label if index < len(choices) else None
 
 
 def missed_questions(
@@ -285,18 +287,12 @@ def learner_history(
         scenario = catalogue.scenarios.get(attempt["scenario_id"])
         rendered = scenario.for_school(profile) if scenario else None
         for choice in store.choices_for(attempt["id"]):
-            label = choice.step_id
-            if (
-                rendered
-                and choice.step_id in rendered.steps
-                and choice.choice_index < len(rendered.steps[choice.step_id].choices)
-            ):
-                label = rendered.steps[choice.step_id].choices[choice.choice_index].label
+            label = choice_label(rendered, choice.step_id, choice.choice_index)
             history.append(
                 {
                     "when": choice.chosen_at,
                     "scenario": rendered.title if rendered else attempt["scenario_id"],
-                    "choice": label,
+                    "choice": label or choice.step_id,
                     "outcome": choice.outcome,
                     "attempt": attempt["id"],
                     "completed": attempt["completed_at"] is not None,
