@@ -14,8 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 from toolkit.content import QuizBank
 from toolkit.store import QuizAnswer
 
@@ -80,12 +78,14 @@ def _meta(grade_id: str, *, grade: bool, solution: bool, locked: bool, points: i
     return {"nbgrader": meta}
 
 
-def source_notebook(bank: QuizBank) -> nbformat.NotebookNode:
+def source_notebook(bank: QuizBank):
     """One quiz: a slot per drawn question (answer cell + hidden test) and a reflection cell.
 
     The questions differ per attempt, so each hidden test holds the key to the whole bank and
     checks the slot's answer against its question's key. Released copies lose the hidden tests.
     """
+    import nbformat  # here, not at the top: it costs a staff page's kernel about 1 s to import
+
     key = {q.id: q.correct_ids() for q in bank.questions}
     cells = [
         nbformat.v4.new_markdown_cell(
@@ -137,6 +137,7 @@ def source_notebook(bank: QuizBank) -> nbformat.NotebookNode:
 
 def build_course(root: Path, banks: list[QuizBank]) -> list[str]:
     """Write nbgrader_config.py and a source notebook per quiz, then generate the released copies."""
+    import nbformat
     root.mkdir(parents=True, exist_ok=True)
     (root / "nbgrader_config.py").write_text(CONFIG, encoding="utf-8")
     built = []
@@ -188,6 +189,8 @@ def write_submission(
     answers: list[tuple[str, list[str]]],
     reflection: str,
 ) -> Path:
+    import nbformat
+
     student = student_id(learner_id)
     released = root / "release" / bank.id / f"{bank.id}.ipynb"
     if not released.exists():

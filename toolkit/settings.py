@@ -37,7 +37,39 @@ SETTINGS = {
         "Folder holding policies/ and scenarios/; empty means the folder the toolkit ships in.",
         "",
     ),
+    # Serving many people at once (see toolkit.server and docs/performance.md).
+    "pool_size": Setting(
+        "ESAFETY_POOL_SIZE",
+        "Staff sign-in pages kept ready, each in a kernel of about 60 MB: a room signing in at "
+        "once gets them at once.",
+        "30",
+    ),
+    "max_kernels": Setting(
+        "ESAFETY_MAX_KERNELS",
+        "Most pages open at once (each a kernel of 60 to 110 MB); past it, a page asks people to "
+        "wait a moment. 120 suits a server with 24 GB.",
+        "120",
+    ),
+    "start_slots": Setting(
+        "ESAFETY_START_SLOTS",
+        "Pages opening at once; the others queue. Empty means the number of processor cores.",
+        "",
+    ),
+    "gone_seconds": Setting(
+        "ESAFETY_GONE_SECONDS",
+        "Seconds before the kernel of a page that was closed without a word is ended.",
+        "60",
+    ),
+    "idle_minutes": Setting(
+        "ESAFETY_IDLE_MINUTES",
+        "Minutes before an open but unused page is closed (progress is saved; the page says so).",
+        "30",
+    ),
 }
+
+
+class SettingError(ValueError):
+    """A setting with a value that cannot be used; the message names it and says what to set."""
 
 
 def _read(name: str) -> str:
@@ -54,6 +86,11 @@ def database_url() -> str:
     return _read("database_url") or f"sqlite:///{home() / 'esafety.db'}"
 
 
+def cache_dir() -> Path:
+    """Where validated content is kept for the pages' kernels (see toolkit.content_cache)."""
+    return home() / "cache"
+
+
 def content_root() -> Path:
     configured = _read("content")
     return Path(configured).expanduser().resolve() if configured else PROJECT_ROOT
@@ -62,3 +99,22 @@ def content_root() -> Path:
 def grading_root() -> Path:
     configured = _read("grading")
     return Path(configured).expanduser().resolve() if configured else PROJECT_ROOT / "grading"
+
+
+def whole_number(name: str, minimum: int = 0) -> int:
+    """A setting that is a whole number, checked so a typo stops the server with a clear message."""
+    setting, raw = SETTINGS[name], _read(name)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        raise SettingError(
+            f"{setting.env} must be a whole number of {minimum} or more, not {raw!r} "
+            f"({setting.help})"
+        )
+    return value
+
+
+def start_slots() -> int:
+    return whole_number("start_slots", 1) if _read("start_slots") else max(1, os.cpu_count() or 1)

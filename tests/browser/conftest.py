@@ -128,6 +128,8 @@ def serving(home: Path, *extra: str, env_extra: dict | None = None) -> Iterator[
         "ESAFETY_GRADING": str(home / "grading"),
         "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
         "PYTHONUNBUFFERED": "1",
+        # Two sign-in pages kept ready, not a staff meeting's worth: tests open a page at a time.
+        "ESAFETY_POOL_SIZE": "2",
         **(env_extra or {}),
     }
     env.pop("ESAFETY_DATABASE_URL", None)
