@@ -11,7 +11,9 @@ import ipywidgets as w
 import pytest
 
 from tests.conftest import SCHOOL
+from tests.test_widgets import click
 from toolkit import grading
+from toolkit.store import NewLearner
 from toolkit.widgets import StaffApp
 
 MODULE = "contact"
@@ -51,6 +53,18 @@ def submit_and_wait(page) -> None:
     page.submit_button.click()
     assert page.worker is not None
     page.worker.join(120)
+
+
+def next_person_signs_in(app, store) -> None:
+    """The first person signs out and someone else sits down at the same PC and signs in."""
+    click(app, "Back to my modules")
+    click(app, "Sign out")
+    ((_, code),) = store.add_learners(
+        [NewLearner("Ali Next", "ali.next@school.example", "teacher", date(2026, 9, 1))]
+    )
+    app.email.value, app.code.value = "ali.next@school.example", code
+    app.sign_in_button.click()
+    assert "Your training, Ali Next" in app.body.children[0].value
 
 
 def module_heading(app, catalogue) -> str:
@@ -157,3 +171,42 @@ def test_a_grading_failure_is_shown_and_the_answers_kept(app, caplog):
     page.ctx.grader = real
     submit_and_wait(page)
     assert "You passed" in page.result.value
+
+
+def test_the_last_persons_quiz_cannot_be_submitted_after_sign_out(app, store, learner_and_code):
+    """On a shared PC, does a quiz page kept from before sign-out do nothing when submitted?"""
+    app.quiz_buttons[MODULE].click()
+    page = app.quiz
+    answer(page, right=True)
+    next_person_signs_in(app, store)
+    shown = app.body.children
+    page.submit_button.click()
+    assert page.worker is None and app.alert.value == "" and app.body.children == shown
+    progress = store.quiz_progress(learner_and_code[0].id, [MODULE])[MODULE]
+    assert progress.status == "not taken"
+
+
+def test_a_quiz_marked_after_sign_out_is_saved_but_not_shown(app, store, learner_and_code):
+    """If the learner signs out while their quiz is marked, is the result saved for them and
+    kept from the next person's page?"""
+    release = threading.Event()
+    real = app.grader
+
+    def slow(*args):
+        release.wait(30)
+        return real(*args)
+
+    app.grader = slow
+    app.quiz_buttons[MODULE].click()
+    page = app.quiz
+    answer(page, right=True)
+    page.submit_button.click()
+    next_person_signs_in(app, store)
+    shown = app.body.children
+    release.set()
+    page.worker.join(120)
+    assert app.body.children == shown and app.alert.value == ""
+    result = getattr(page, "result", None)
+    assert result is None or result.comm is None  # if made at all, closed at once
+    progress = store.quiz_progress(learner_and_code[0].id, [MODULE])[MODULE]
+    assert (progress.status, progress.attempts) == ("passed", 1)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 import logging
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 
+import ipywidgets as w
 import pytest
+from sqlalchemy import insert
 
 from tests.conftest import SCENARIO, SCHOOL
-from toolkit.store import NewLearner
+from toolkit.engine import EngineError
+from toolkit.store import NewLearner, choices
 from toolkit.widgets import StaffApp
 
 
@@ -126,7 +132,7 @@ def test_a_failure_in_a_callback_is_shown_and_logged(
     sign_in(app, *[learner_and_code[0].email, learner_and_code[1]])
     app.scenario_buttons[SCENARIO].click()
 
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(store, "record_choice", broken)
@@ -140,6 +146,118 @@ def test_a_failure_in_a_callback_is_shown_and_logged(
     assert app.alert.value == "" and app.run.phase == "feedback"
 
 
+def saved(store, attempt_id):
+    return [(c.seq, c.step_id, c.choice_index) for c in store.choices_for(attempt_id)]
+
+
+def playing(store, catalogue, learner_and_code):
+    """A new page (a tab: its own kernel, the same store) with the scenario started."""
+    tab = StaffApp(store, catalogue, SCHOOL)
+    sign_in(tab, learner_and_code[0].email, learner_and_code[1])
+    tab.scenario_buttons[SCENARIO].click()
+    return tab
+
+
+def test_a_double_click_on_a_choice_saves_one_choice(app, store, learner_and_code):
+    """Does a second click on a choice (or on Continue) whose view has gone do nothing at all?"""
+    sign_in(app, learner_and_code[0].email, learner_and_code[1])
+    app.scenario_buttons[SCENARIO].click()
+    choice = app.choice_buttons[0]
+    choice.click()
+    choice.click()
+    assert app.alert.value == "" and app.run.phase == "feedback"
+    assert saved(store, app.attempt_id) == [(1, "request", 0)]
+    onward = app.continue_button
+    onward.click()
+    onward.click()
+    assert app.alert.value == "" and (app.run.step_id, app.run.phase) == ("accepted", "choosing")
+    assert "Decision 2" in app.step_text.value
+
+
+def test_the_engine_refuses_a_late_choice_before_anything_is_saved(app, store, learner_and_code):
+    """If a choice reaches the app after the step is answered, is it refused before the store?"""
+    sign_in(app, learner_and_code[0].email, learner_and_code[1])
+    app.scenario_buttons[SCENARIO].click()
+    app.choice_buttons[0].click()
+    with pytest.raises(EngineError):
+        app.choose(3)
+    assert saved(store, app.attempt_id) == [(1, "request", 0)]
+
+
+def test_two_tabs_on_one_store_save_one_choice_per_step(store, catalogue, learner_and_code):
+    """Choosing in two tabs in turn: one choice per step, and the tab behind shows where the
+    learner is now, politely, rather than a failure?"""
+    first = playing(store, catalogue, learner_and_code)
+    second = playing(store, catalogue, learner_and_code)
+    assert first.attempt_id == second.attempt_id
+    first.choice_buttons[0].click()
+    second.choice_buttons[3].click()  # a different choice at the step already answered
+    assert saved(store, first.attempt_id) == [(1, "request", 0)]
+    assert "another tab or window" in second.alert.value
+    assert 'role="status"' in second.alert.value and "Sorry" not in second.alert.value
+    assert second.run.last.choice_index == 0 and "Decision 1" in second.feedback.value
+    first.continue_button.click()
+    second.continue_button.click()
+    second.choice_buttons[0].click()
+    first.choice_buttons[0].click()  # the same choice: it is the one saved
+    assert first.alert.value == "" and second.alert.value == ""
+    assert saved(store, first.attempt_id) == [(1, "request", 0), (2, "accepted", 0)]
+    second.continue_button.click()
+    first.continue_button.click()  # the other tab finished the attempt already
+    assert first.alert.value == "" and "Your score is <strong>50%</strong>" in first.summary.value
+    (attempt,) = store.attempts_for(learner_and_code[0].id)
+    assert attempt["completed_at"] is not None and attempt["score"] == 50
+
+
+def test_a_choice_in_a_tab_behind_a_finished_attempt_goes_to_the_modules(
+    store, catalogue, learner_and_code
+):
+    """If another tab finished the scenario, does a choice here lead politely to the modules?"""
+    first = playing(store, catalogue, learner_and_code)
+    second = playing(store, catalogue, learner_and_code)
+    attempt = first.attempt_id
+    first.choice_buttons[0].click()
+    first.continue_button.click()
+    first.choice_buttons[1].click()  # ends the scenario after its feedback
+    first.continue_button.click()
+    second.choice_buttons[0].click()
+    assert "finished this scenario in another tab" in second.alert.value
+    assert second.run is None and SCENARIO in second.scenario_buttons
+    assert saved(store, attempt) == [(1, "request", 0), (2, "accepted", 1)]
+
+
+def test_an_attempt_with_two_choices_at_one_step_can_be_continued(
+    store, catalogue, learner_and_code, caplog
+):
+    """An attempt saved by a double-click in an older release: does playing it show where the
+    learner was, remove the stray choice (logged) and let them go on?"""
+    learner = learner_and_code[0]
+    attempt = store.start_attempt(learner.id, SCENARIO, catalogue.version(SCENARIO, SCHOOL))
+    with store.engine.begin() as conn:
+        for seq in (1, 2):
+            conn.execute(
+                insert(choices).values(
+                    attempt_id=attempt,
+                    seq=seq,
+                    scenario_id=SCENARIO,
+                    step_id="request",
+                    choice_index=0,
+                    outcome="unsafe",
+                    chosen_at=datetime.now(UTC),
+                )
+            )
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        app = playing(store, catalogue, learner_and_code)
+    assert app.alert.value == "" and app.attempt_id == attempt
+    assert app.run.phase == "feedback" and "Decision 1" in app.feedback.value
+    assert saved(store, attempt) == [(1, "request", 0)]
+    assert "removed 1 choices off its path" in caplog.text
+    app.continue_button.click()
+    app.choice_buttons[0].click()
+    assert app.alert.value == ""
+    assert saved(store, attempt) == [(1, "request", 0), (2, "accepted", 0)]
+
+
 def test_anything_a_person_typed_is_escaped(store, catalogue):
     """Is a hostile roster name shown as text, never as markup?"""
     name = "<img src=x onerror=alert(1)>"
@@ -150,6 +268,74 @@ def test_anything_a_person_typed_is_escaped(store, catalogue):
     sign_in(app, learner.email, code)
     heading = app.body.children[0].value
     assert "<img" not in heading and "&lt;img src=x onerror=alert(1)&gt;" in heading
+
+
+def click(app, label: str) -> None:
+    """Click the button of the current view with this label, as a person would."""
+    (button,) = [c for c in app.body.children if getattr(c, "description", None) == label]
+    button.click()
+
+
+def kernel_texts() -> list[tuple[str, str]]:
+    """The state of every widget alive in the kernel as ("state", text), and the words of each
+    PDF in a data link as ("pdf", text)."""
+    from tests.test_certificates import pdf_text  # imported here: that module imports this one
+
+    texts = []
+    for widget in list(w.Widget.widgets.values()):
+        text = json.dumps(widget.get_state(), default=str)
+        texts.append(("state", text))
+        for pdf in re.findall(r"data:application/pdf;base64,([A-Za-z0-9+/=]+)", text):
+            texts.append(("pdf", pdf_text(base64.b64decode(pdf))))
+    return texts
+
+
+def model_tree(root: w.Widget) -> set[str]:
+    """The model ids of a widget and of every widget its state refers to (children, layout...)."""
+    found, todo = set(), [root.model_id]
+    while todo:
+        model_id = todo.pop()
+        if model_id not in found:
+            found.add(model_id)
+            state = json.dumps(w.Widget.widgets[model_id].get_state(), default=str)
+            todo += re.findall(r"IPY_MODEL_(\w+)", state)
+    return found
+
+
+def test_signing_out_leaves_nothing_of_the_person_in_the_kernel(store, catalogue):
+    """After sign-out on a shared PC, does any widget in the kernel still hold the person's email,
+    name or access code, or anything of the views they saw?"""
+    from tests.test_certificates import complete_modules
+
+    name, email = "Sam Leaver", "sam.leaver@school.example"
+    ((learner, code),) = store.add_learners([NewLearner(name, email, "teacher", date(2026, 9, 1))])
+    complete_modules(store, catalogue, learner)  # so their certificate is on the page
+    before = set(w.Widget.widgets)
+    app = StaffApp(store, catalogue, SCHOOL, grader=lambda *_: None, today=lambda: date(2026, 9, 5))
+    sign_in(app, email, code)
+    assert {kind for kind, text in kernel_texts() if name in text} == {"state", "pdf"}
+    app.scenario_buttons[SCENARIO].click()
+    app.choice_buttons[0].click()
+    click(app, "Back to my modules")
+    app.quiz_buttons["contact"].click()
+    app.quiz.reflection.value = f"I am {name} ({email}); my code is {code}."
+    click(app, "Back to my modules")
+
+    click(app, "Sign out")
+
+    assert app.alert.value == "" and app.email in app.body.children and app.email.value == ""
+    leaks = [
+        (kind, text[max(text.find(secret) - 80, 0) : text.find(secret) + 40])
+        for kind, text in kernel_texts()
+        for secret in (name, email, code)
+        if secret in text
+    ]
+    assert not leaks, leaks
+    left = set(w.Widget.widgets) - before - model_tree(app.root)
+    assert not left, sorted(type(w.Widget.widgets[m]).__name__ for m in left)
+    held = [k for k, v in vars(app).items() if isinstance(v, w.Widget) and v.comm is None]
+    assert not held, f"the app still refers to closed widgets: {held}"
+    assert (app.learner, app.quiz, app.run, app.attempt_id) == (None, None, None, None)
 
 
 def test_governors_see_only_modules_for_their_role(store, catalogue):
@@ -236,3 +422,18 @@ def test_each_school_sees_its_modules_and_plays_every_scenario(store, catalogue,
             assert "Your score is" in app.summary.value
             if pick == "safe":
                 assert "Your score is <strong>100%</strong>" in app.summary.value
+
+
+def test_a_store_deleted_while_a_learner_plays_is_shown_and_logged(
+    tmp_path, app, learner_and_code, caplog
+):
+    """If the store's file is deleted mid-scenario, does a click show the alert and the log say why?"""
+    sign_in(app, learner_and_code[0].email, learner_and_code[1])
+    app.scenario_buttons[SCENARIO].click()
+    (tmp_path / "esafety.db").unlink()
+    with caplog.at_level(logging.ERROR, logger="toolkit"):
+        app.choice_buttons[0].click()
+    assert "Sorry, something went wrong" in app.alert.value
+    assert "was deleted or replaced" in caplog.text and "esafety init" in caplog.text
+    assert app.run.phase == "choosing" and app.run.path == []
+    assert not (tmp_path / "esafety.db").exists()

@@ -28,7 +28,7 @@ class QuizContext:
     version: str
     pass_mark: int
     grader: Grader
-    show: Callable[..., None]
+    show: Callable[..., None]  # shows nothing once the learner has signed out
     guarded: Callable[[Callable[[], None]], Callable]
     alert: Callable[[str], None]
     back: Callable[[], w.Button]
@@ -149,6 +149,7 @@ class QuizPage:
             raise
         answers = graded.answers(self.run.submission())
         passed = graded.score >= self.ctx.pass_mark
+        # Saved for the person who submitted, even if they have signed out while it was marked.
         self.ctx.store.record_quiz_result(self.attempt_id, answers, graded.score, passed)
         self.show_result(graded, passed)
 

@@ -7,7 +7,8 @@ import functools
 import html
 import logging
 import random
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 from datetime import date
 
 import ipywidgets as w
@@ -18,7 +19,7 @@ from toolkit.engine import ScenarioRun, Taken
 from toolkit.progress import ModuleProgress, module_progress
 from toolkit.quiz_widgets import Grader, QuizContext, QuizPage
 from toolkit.reports import add_months
-from toolkit.store import Learner, SignInFailed, Store
+from toolkit.store import AttemptClosed, ChoiceOutOfStep, Learner, SignInFailed, Store
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ CSS = """
   outline: 3px solid #b35900; outline-offset: 2px;
 }
 .esafety .esafety-alert { border-left: 6px solid #a11d21; background: #fdecea; padding: 0.5rem 1rem; }
+.esafety .esafety-notice { border-left: 6px solid #0b4f8a; background: #e8f0f8; padding: 0.5rem 1rem; }
 .esafety .esafety-outcome-safe { border-left: 6px solid #1e6b30; background: #e8f5ea; padding: 0.5rem 1rem; }
 .esafety .esafety-outcome-risky { border-left: 6px solid #8a5300; background: #fff4e0; padding: 0.5rem 1rem; }
 .esafety .esafety-outcome-unsafe { border-left: 6px solid #a11d21; background: #fdecea; padding: 0.5rem 1rem; }
@@ -92,6 +94,30 @@ def action_button(label: str, primary: bool = False) -> w.Button:
     return button
 
 
+def widget_tree(roots: Iterable[w.Widget]) -> dict[int, w.Widget]:
+    """These widgets and every widget they hold in a synced trait (children, layout, style)."""
+    found: dict[int, w.Widget] = {}
+    todo = list(roots)
+    while todo:
+        widget = todo.pop()
+        if id(widget) not in found:
+            found[id(widget)] = widget
+            for name in widget.keys:
+                value = getattr(widget, name)
+                items = value if isinstance(value, list | tuple) else [value]
+                todo += [item for item in items if isinstance(item, w.Widget)]
+    return found
+
+
+def close_widgets(widgets: Iterable[w.Widget], keep: w.Widget) -> None:
+    """Close these widgets and all they hold, but what `keep` still shows: ipywidgets keeps a
+    widget, and what it holds, in the kernel until it is closed."""
+    shown = widget_tree([keep])
+    for key, widget in widget_tree(widgets).items():
+        if key not in shown:
+            widget.close()
+
+
 class App:
     """A single-page Voila app: a CSS block, an alert area and a body whose view is swapped."""
 
@@ -114,33 +140,63 @@ class App:
         self.root = w.VBox([w.HTML(CSS + css), self.alert, self.body])
         for css_class in ("esafety", *classes):
             self.root.add_class(css_class)
+        # Who the page is for now: handlers made for an ended session do nothing (see guarded).
+        self.session = object()
+        self.lock = threading.RLock()  # a marking thread may show a view while a click does
 
     # --- plumbing ---------------------------------------------------------------------
 
     def guarded(self, handler: Callable) -> Callable:
-        """Show a failure in the page (ipywidgets would swallow it) and log it."""
+        """Show a failure in the page (ipywidgets would swallow it) and log it. A handler made in
+        an ended session does nothing: the next person at the screen cannot use the last one's."""
+        session = self.session
 
         def run(*_event):
+            if session is not self.session:
+                return
             self.alert.value = ""
             try:
                 handler()
             except Exception:
                 log.exception("%s: %r failed", self.name, handler)
-                self.show_alert(
-                    f"Sorry, something went wrong and that did not work. {self.kept} "
-                    f"Please try again; if it keeps happening, tell {self.profile.settings.dsl}."
-                )
+                with self.lock:
+                    if session is self.session:
+                        self.show_alert(
+                            f"Sorry, something went wrong and that did not work. {self.kept} "
+                            f"Please try again; if it keeps happening, tell {self.profile.settings.dsl}."
+                        )
 
         return run
 
-    def show(self, children: list[w.Widget], focus: w.DOMWidget | None = None) -> None:
-        """Swap the view; move keyboard focus into it so keyboard users need not Tab from the top."""
-        self.body.children = children
+    def new_session(self) -> None:
+        """End the current session: its handlers, and views still being made for it, do nothing."""
+        with self.lock:
+            self.session = object()
+
+    def show(
+        self,
+        children: list[w.Widget],
+        focus: w.DOMWidget | None = None,
+        session: object | None = None,
+    ) -> None:
+        """Swap the view and close the old one, so nothing of it stays in the kernel; move keyboard
+        focus into it so keyboard users need not Tab from the top. A view made for an ended
+        `session` (a quiz marked after its learner signed out) is closed, not shown."""
+        with self.lock:
+            if session is not None and session is not self.session:
+                close_widgets(children, keep=self.root)
+                return
+            old, self.body.children = self.body.children, children
+            close_widgets(old, keep=self.root)
         if focus is not None:
             focus.focus()
 
     def show_alert(self, message: str) -> None:
         self.alert.value = f'<div class="esafety-alert" role="alert">{escape(message)}</div>'
+
+    def show_notice(self, message: str) -> None:
+        """Something the learner should know that is not a failure, read out politely."""
+        self.alert.value = f'<div class="esafety-notice" role="status">{escape(message)}</div>'
 
     def on_click(self, button: w.Button, handler: Callable[[], None]) -> w.Button:
         button.on_click(self.guarded(handler))
@@ -167,6 +223,7 @@ class StaffApp(App):
         self.learner: Learner | None = None
         self.run: ScenarioRun | None = None
         self.attempt_id: int | None = None
+        self.last_seq = 0  # the place of the attempt's last saved choice, as this page knows
         self._rendered: dict[str, Scenario] = {}
         self.show_sign_in()
 
@@ -201,6 +258,21 @@ class StaffApp(App):
             ],
             focus=self.email,
         )
+
+    def sign_out(self) -> None:
+        """Leave nothing of this person in the page or the kernel, as staffroom PCs are shared:
+        their views are closed and forgotten, and their handlers (a quiz being marked too) end."""
+        with self.lock:
+            self.new_session()
+            self.learner = self.quiz = self.run = self.attempt_id = None
+            frame = (self.root, self.body, self.alert)
+            for name, value in list(vars(self).items()):
+                items = list(value.values()) if isinstance(value, dict) else value
+                items = items if isinstance(items, list | tuple) else [items]
+                if any(isinstance(v, w.Widget) and v not in frame for v in items):
+                    delattr(self, name)  # their views' widgets: closed as each view is left
+            self.show_sign_in()
+            self.alert.value = ""
 
     def sign_in(self) -> None:
         email, code = self.email.value.strip(), self.code.value
@@ -256,7 +328,7 @@ class StaffApp(App):
         certificate = self.certificate_link()
         if certificate is not None:
             children.append(certificate)
-        sign_out = self.on_click(action_button("Sign out"), self.show_sign_in)
+        sign_out = self.on_click(action_button("Sign out"), self.sign_out)
         self.show([*children, sign_out], focus=(unfinished or [sign_out])[0])
 
     def certificate_link(self) -> w.HTML | None:
@@ -323,7 +395,7 @@ class StaffApp(App):
             version=self.catalogue.quiz_version(module_id, self.profile.id),
             pass_mark=self.profile.settings.pass_mark,
             grader=self.grader,
-            show=self.show,
+            show=functools.partial(self.show, session=self.session),
             guarded=self.guarded,
             alert=self.show_alert,
             back=self.back_button,
@@ -343,17 +415,39 @@ class StaffApp(App):
             )
         return self._rendered[scenario_id]
 
+    def on_view_click(self, button: w.Button, handler: Callable[[], None]) -> w.Button:
+        """Bind a handler that does nothing once the button's view has been replaced: by a
+        double-click's second click, the first has already moved the learner on."""
+        guarded = self.guarded(handler)
+
+        def run(clicked: w.Button) -> None:
+            if clicked in self.body.children:
+                guarded()
+
+        button.on_click(run)
+        return button
+
     def play(self, scenario_id: str) -> None:
         scenario = self.rendered(scenario_id)
         version = self.catalogue.version(scenario_id, self.profile.id)
         self.attempt_id = self.store.open_attempt(self.learner.id, scenario_id, version)
         if self.attempt_id is None:
             self.attempt_id = self.store.start_attempt(self.learner.id, scenario_id, version)
-            self.run = ScenarioRun(scenario)
+            self.run, self.last_seq = ScenarioRun(scenario), 0
         else:
-            moves = [(c.step_id, c.choice_index) for c in self.store.choices_for(self.attempt_id)]
-            self.run = ScenarioRun.replay(scenario, moves)
+            self.resume(scenario)
         self.show_step()
+
+    def resume(self, scenario: Scenario) -> None:
+        """Rebuild the run from the saved choices. Choices off the path (two at one step, from
+        a double-click before choices were checked) are removed, so the learner can go on."""
+        saved = self.store.choices_for(self.attempt_id)
+        moves = [(c.step_id, c.choice_index) for c in saved]
+        self.run, skipped = ScenarioRun.salvage(scenario, moves)
+        if skipped:
+            self.store.drop_choices(self.attempt_id, [saved[i] for i in skipped])
+        kept = [c.seq for i, c in enumerate(saved) if i not in skipped]
+        self.last_seq = kept[-1] if kept else 0
 
     def scenario_header(self) -> str:
         decision = len(self.run.path) + (self.run.phase == "choosing")
@@ -371,7 +465,7 @@ class StaffApp(App):
             self.scenario_header() + paragraphs(run.step.text) + "<h2>What do you do?</h2>"
         )
         self.choice_buttons = [
-            self.on_click(action_button(choice.label), functools.partial(self.choose, i))
+            self.on_view_click(action_button(choice.label), functools.partial(self.choose, i))
             for i, choice in enumerate(run.step.choices)
         ]
         self.show(
@@ -380,10 +474,31 @@ class StaffApp(App):
 
     def choose(self, index: int) -> None:
         run = self.run
-        choice = run.step.choices[index]
+        choice = run.choice_for(index)  # the engine first: only a choice it allows is saved
         # Save first: a choice shown as made is a choice in the store.
-        self.store.record_choice(self.attempt_id, run.step_id, index, choice.outcome)
+        try:
+            self.last_seq = self.store.record_choice(
+                self.attempt_id, run.step_id, index, choice.outcome, after=self.last_seq
+            )
+        except ChoiceOutOfStep:
+            self.moved_on_elsewhere(run.scenario.id)
+            return
+        except AttemptClosed:
+            self.show_modules()
+            self.show_notice(
+                "You finished this scenario in another tab or window. Your result is saved."
+            )
+            return
         self.show_feedback(run.choose(index))
+
+    def moved_on_elsewhere(self, scenario_id: str) -> None:
+        """Another tab or window went on with this attempt: show where the learner is now."""
+        log.info("%s: attempt %s moved on elsewhere; reloading it", self.name, self.attempt_id)
+        self.play(scenario_id)
+        self.show_notice(
+            "You went on with this scenario in another tab or window, so this page now shows "
+            "where you are. Everything you chose is saved."
+        )
 
     def show_feedback(self, taken: Taken) -> None:
         choice = taken.choice
@@ -395,7 +510,7 @@ class StaffApp(App):
             + self.citations(choice.cites)
         )
         last = choice.next is None
-        self.continue_button = self.on_click(
+        self.continue_button = self.on_view_click(
             action_button("Finish and see your summary" if last else "Continue", primary=True),
             self.proceed,
         )
@@ -422,7 +537,10 @@ class StaffApp(App):
 
     def finish(self) -> None:
         run = self.run
-        self.store.complete_attempt(self.attempt_id, run.score)
+        try:
+            self.store.complete_attempt(self.attempt_id, run.score)
+        except AttemptClosed:  # finished in another tab too, on the same saved path
+            log.info("%s: attempt %s was already complete", self.name, self.attempt_id)
         counts = {o: sum(t.choice.outcome == o for t in run.path) for o in OUTCOME_TEXT}
         rows = "".join(
             f"<li><strong>{OUTCOME_TEXT[t.choice.outcome]}:</strong> {escape(t.choice.label)}</li>"
@@ -436,7 +554,7 @@ class StaffApp(App):
             f"<h2>The path you took</h2><ol>{rows}</ol>"
         )
         scenario_id = run.scenario.id
-        again = self.on_click(
+        again = self.on_view_click(
             action_button("Play this scenario again"), functools.partial(self.play, scenario_id)
         )
         self.run = self.attempt_id = None
