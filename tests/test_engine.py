@@ -104,6 +104,43 @@ def test_replay_rebuilds_a_run_from_saved_choices(scenario):
         ScenarioRun.replay(scenario, [("ask", 0), ("monday", 0)])
 
 
+def test_a_choice_is_checked_before_it_is_made(scenario):
+    """Does the engine say which choice may be made now, and refuse one out of turn untouched?"""
+    run = ScenarioRun(scenario)
+    assert run.choice_for(2).outcome == "risky"
+    assert (run.phase, run.path) == ("choosing", [])  # asking changes nothing
+    run.choose(2)
+    with pytest.raises(EngineError, match="while the scenario is feedback"):
+        run.choice_for(2)  # the second click of a double-click
+    run.proceed()
+    with pytest.raises(EngineError, match="has no choice 2"):
+        run.choice_for(2)
+
+
+def test_salvage_keeps_the_moves_on_the_path_and_skips_the_rest(scenario):
+    """Given two choices saved at one step (a double-click), does salvage replay the path and
+    name the moves it skipped, where strict replay refuses?"""
+    moves = [("ask", 0), ("ask", 0), ("ask", 2), ("oops", 0), ("monday", 9), ("monday", 1)]
+    with pytest.raises(EngineError):
+        ScenarioRun.replay(scenario, moves)
+    run, skipped = ScenarioRun.salvage(scenario, moves)
+    assert skipped == [1, 2, 4]
+    assert [(t.step_id, t.choice_index) for t in run.path] == [
+        ("ask", 0),
+        ("oops", 0),
+        ("monday", 1),
+    ]
+    assert run.phase == "feedback"
+
+
+def test_salvage_stops_at_feedback_when_the_last_move_is_skipped(scenario):
+    """When the stray move is the last, is the learner left at the feedback they were reading?"""
+    run, skipped = ScenarioRun.salvage(scenario, [("ask", 1), ("ask", 1)])
+    assert skipped == [1]
+    assert (run.step_id, run.phase, len(run.path)) == ("ask", "feedback", 1)
+    assert ScenarioRun.salvage(scenario, [("ask", 1), ("monday", 0)])[1] == []
+
+
 def test_engine_never_imports_ipywidgets():
     """Does importing and using the engine leave ipywidgets unloaded?"""
     code = "import sys, toolkit.engine; assert 'ipywidgets' not in sys.modules"

@@ -29,7 +29,7 @@ def complete_module(store, catalogue, learner, module_id, version=None, quiz=Tru
         attempt = store.start_attempt(
             learner.id, scenario.id, version or catalogue.version(scenario.id, SCHOOL)
         )
-        store.record_choice(attempt, scenario.start, 0, "safe")
+        store.record_choice(attempt, scenario.start, 0, "safe", after=0)
         store.complete_attempt(attempt, 100)
     if quiz:
         quiz_attempt = store.start_quiz(
@@ -91,7 +91,7 @@ def test_misconceptions_name_the_unsafe_choices_and_missed_questions(store, cata
     )
     for _ in range(3):
         attempt = store.start_attempt(learner.id, scenario.id, "v")
-        store.record_choice(attempt, "request", unsafe, "unsafe")
+        store.record_choice(attempt, "request", unsafe, "unsafe", after=0)
     quiz = store.start_quiz(learner.id, "contact", "v", [])
     from toolkit.store import QuizAnswer
 
@@ -240,16 +240,16 @@ def test_choices_on_content_since_removed_are_kept_without_its_words(store, cata
     learner = add(store, "Kept")
     scenario = catalogue.scenarios_in("contact")[0]
     gone = store.start_attempt(learner.id, "a-scenario-since-removed", "v")
-    store.record_choice(gone, "start", 0, "unsafe")
+    store.record_choice(gone, "start", 0, "unsafe", after=0)
     beyond = store.start_attempt(learner.id, scenario.id, "v")
-    store.record_choice(beyond, scenario.start, 99, "unsafe")  # an option since removed
+    store.record_choice(beyond, scenario.start, 99, "unsafe", after=0)  # an option since removed
     assert reports.unsafe_choices(store, catalogue, SCHOOL) == []
     history = reports.learner_history(store, catalogue, SCHOOL, learner.id)
     assert [(h["scenario"], h["choice"]) for h in history] == [
         ("a-scenario-since-removed", "start"),
         (scenario.for_school(catalogue.profile(SCHOOL)).title, scenario.start),
     ]
-    store.record_choice(beyond, scenario.start, 0, "unsafe")
+    store.record_choice(beyond, scenario.start, 0, "unsafe", after=1)
     (found,) = reports.unsafe_choices(store, catalogue, SCHOOL)
     rendered = scenario.for_school(catalogue.profile(SCHOOL))
     assert found.what == rendered.steps[scenario.start].choices[0].label

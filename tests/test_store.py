@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import multiprocessing
-from datetime import date
+import sqlite3
+from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import insert, text
 
+from tests.conftest import SCHOOL
 from toolkit.store import (
     AttemptClosed,
+    ChoiceOutOfStep,
     DuplicateLearner,
     NewLearner,
+    RecordedChoice,
     SignInFailed,
     Store,
+    StoreMissing,
     UnknownAttempt,
     UnknownLearner,
+    choices,
     hash_code,
 )
 
@@ -69,8 +75,8 @@ def test_choices_are_saved_in_order_and_attempts_complete(store, learner_and_cod
     """Is every choice saved with its time, and an attempt closed once complete?"""
     learner, _ = learner_and_code
     attempt = store.start_attempt(learner.id, "friend-request-from-pupil", "v1")
-    assert store.record_choice(attempt, "request", 0, "unsafe") == 1
-    assert store.record_choice(attempt, "accepted", 0, "safe") == 2
+    assert store.record_choice(attempt, "request", 0, "unsafe", after=0) == 1
+    assert store.record_choice(attempt, "accepted", 0, "safe", after=1) == 2
     saved = store.choices_for(attempt)
     assert [(c.step_id, c.choice_index, c.outcome) for c in saved] == [
         ("request", 0, "unsafe"),
@@ -79,9 +85,9 @@ def test_choices_are_saved_in_order_and_attempts_complete(store, learner_and_cod
     assert saved[0].chosen_at <= saved[1].chosen_at and saved[0].chosen_at.tzinfo is not None
     store.complete_attempt(attempt, 50)
     with pytest.raises(AttemptClosed):
-        store.record_choice(attempt, "x", 0, "safe")
+        store.record_choice(attempt, "x", 0, "safe", after=2)
     with pytest.raises(UnknownAttempt):
-        store.record_choice(9999, "x", 0, "safe")
+        store.record_choice(9999, "x", 0, "safe", after=0)
     with pytest.raises(UnknownLearner):
         store.start_attempt(9999, "friend-request-from-pupil", "v1")
 
@@ -109,7 +115,7 @@ def _write_many(url: str, attempt_id: int, count: int, barrier) -> None:
     store = Store(url)
     barrier.wait()
     for i in range(count):
-        store.record_choice(attempt_id, f"step-{i}", i % 3, "safe")
+        store.record_choice(attempt_id, f"step-{i}", i % 3, "safe", after=i)
     store.close()
 
 
@@ -133,21 +139,79 @@ def test_two_processes_write_at_once_without_losing_anything(db_url, store, lear
         assert [c.seq for c in store.choices_for(attempt)] == list(range(1, 151))
 
 
-def test_concurrent_writers_to_one_attempt_get_distinct_places(db_url, store, learner_and_code):
-    """Do two processes writing to the same attempt never collide on a sequence number?"""
-    learner, _ = learner_and_code
-    attempt = store.start_attempt(learner.id, "friend-request-from-pupil", "v1")
+def test_two_kernels_sending_the_same_choices_save_each_once(any_db_url, any_store):
+    """Do two processes (two tabs' kernels) saving the same path to one attempt at the same
+    moment save each choice once, with no error for either, on SQLite and PostgreSQL?"""
+    attempt = start(any_store)
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(2)
     workers = [
-        context.Process(target=_write_many, args=(db_url, attempt, 100, barrier)) for _ in range(2)
+        context.Process(target=_write_many, args=(any_db_url, attempt, 100, barrier))
+        for _ in range(2)
     ]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(120)
     assert [w.exitcode for w in workers] == [0, 0]
-    assert [c.seq for c in store.choices_for(attempt)] == list(range(1, 201))
+    saved = any_store.choices_for(attempt)
+    assert [(c.seq, c.step_id) for c in saved] == [(i + 1, f"step-{i}") for i in range(100)]
+
+
+def start(store: Store) -> int:
+    """An open attempt of a new learner."""
+    person = NewLearner("Sam Doe", "sam.doe@school.example", "teacher", date(2026, 9, 1))
+    ((learner, _),) = store.add_learners([person])
+    return store.start_attempt(learner.id, "friend-request-from-pupil", "v1")
+
+
+def saved(store: Store, attempt: int) -> list[tuple[int, str, int]]:
+    return [(c.seq, c.step_id, c.choice_index) for c in store.choices_for(attempt)]
+
+
+def test_the_same_choice_sent_twice_is_saved_once(any_store):
+    """Is a choice sent again for the same place (a double-click) given back, not saved again?"""
+    attempt = start(any_store)
+    assert any_store.record_choice(attempt, "request", 0, "unsafe", after=0) == 1
+    assert any_store.record_choice(attempt, "request", 0, "unsafe", after=0) == 1
+    assert any_store.record_choice(attempt, "accepted", 1, "safe", after=1) == 2
+    assert any_store.record_choice(attempt, "request", 0, "unsafe", after=0) == 1  # a late tab
+    assert saved(any_store, attempt) == [(1, "request", 0), (2, "accepted", 1)]
+
+
+def test_a_choice_off_the_saved_path_is_refused(any_store):
+    """Is another choice where one is saved, or a choice after a place not saved, refused?"""
+    attempt = start(any_store)
+    any_store.record_choice(attempt, "request", 0, "unsafe", after=0)
+    with pytest.raises(ChoiceOutOfStep, match="another choice after place 0"):
+        any_store.record_choice(attempt, "request", 3, "safe", after=0)  # a second tab
+    with pytest.raises(ChoiceOutOfStep, match="ends at place 1, not at place 4"):
+        any_store.record_choice(attempt, "accepted", 0, "safe", after=4)
+    assert saved(any_store, attempt) == [(1, "request", 0)]
+
+
+def test_choices_off_the_path_are_dropped_together(any_store):
+    """Are choices saved off the path (two at one step, from an older release) deleted, and a
+    choice saved since in one of their places kept?"""
+    attempt = start(any_store)
+    for seq, step, index in [(1, "request", 0), (2, "request", 0), (3, "accepted", 1)]:
+        with any_store.engine.begin() as conn:  # as an older release saved a double-click
+            conn.execute(
+                insert(choices).values(
+                    attempt_id=attempt,
+                    seq=seq,
+                    scenario_id="friend-request-from-pupil",
+                    step_id=step,
+                    choice_index=index,
+                    outcome="safe",
+                    chosen_at=datetime.now(UTC),
+                )
+            )
+    stray = any_store.choices_for(attempt)[1]
+    gone = RecordedChoice(3, "accepted", 0, "safe", stray.chosen_at)  # not what place 3 holds
+    assert any_store.drop_choices(attempt, [stray, gone]) == 1
+    assert saved(any_store, attempt) == [(1, "request", 0), (3, "accepted", 1)]
+    assert any_store.record_choice(attempt, "done", 0, "safe", after=3) == 4
 
 
 def test_an_unreachable_database_is_a_store_error(tmp_path):
@@ -158,3 +222,47 @@ def test_an_unreachable_database_is_a_store_error(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(StoreUnavailable):
         Store(f"sqlite:///{blocker / 'sub' / 'esafety.db'}")
+
+
+def test_a_store_deleted_while_open_refuses_to_write(tmp_path, store, learner_and_code):
+    """If the file is deleted while the store is open, does a write fail loudly, making no new file?"""
+    learner, _ = learner_and_code
+    attempt = store.start_attempt(learner.id, "friend-request-from-pupil", "v1")
+    path = tmp_path / "esafety.db"
+    path.unlink()
+    with pytest.raises(StoreMissing, match="was deleted or replaced"):
+        store.complete_attempt(attempt, 50)
+    with pytest.raises(StoreMissing):
+        store.learner_count()
+    assert not path.exists()
+
+
+def test_a_store_replaced_while_open_refuses_to_write(tmp_path, store, learner_and_code):
+    """If another SQLite file takes the store's place, does a write fail and leave that file alone?"""
+    learner, _ = learner_and_code
+    path, other = tmp_path / "esafety.db", tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE unrelated (x)")
+    conn.close()
+    replacement = other.read_bytes()
+    other.replace(path)
+    with pytest.raises(StoreMissing, match="was deleted or replaced"):
+        store.start_attempt(learner.id, "friend-request-from-pupil", "v1")
+    assert path.read_bytes() == replacement
+
+
+def test_opening_a_missing_store_without_creating_it_is_an_error(tmp_path):
+    """Does `create=False` refuse a missing file, saying to run init, and make nothing?"""
+    path = tmp_path / "data" / "esafety.db"
+    with pytest.raises(StoreMissing, match="esafety init --demo"):
+        Store(f"sqlite:///{path}", create=False)
+    assert not path.parent.exists()
+
+
+def test_an_existing_store_opens_without_creating(any_store):
+    """Does `create=False` open a store that exists, a SQLite file or a PostgreSQL database?"""
+    store = Store(any_store.url, create=False)
+    try:
+        assert store.get_meta("school") == SCHOOL
+    finally:
+        store.close()

@@ -63,7 +63,9 @@ class ScenarioRun:
     def last(self) -> Taken | None:
         return self.path[-1] if self.path else None
 
-    def choose(self, index: int) -> Taken:
+    def choice_for(self, index: int) -> Choice:
+        """The choice `index` of the current step, if it may be made now: asked before saving,
+        so a click that arrives late (a double-click) is refused before the store sees it."""
         if self.phase != "choosing":
             raise EngineError(f"cannot choose while the scenario is {self.phase}")
         if (
@@ -72,7 +74,10 @@ class ScenarioRun:
             or not 0 <= index < len(self.step.choices)
         ):
             raise EngineError(f"step {self.step_id!r} has no choice {index!r}")
-        taken = Taken(self.step_id, index, self.step.choices[index])
+        return self.step.choices[index]
+
+    def choose(self, index: int) -> Taken:
+        taken = Taken(self.step_id, index, self.choice_for(index))
         self.path.append(taken)
         self.phase = "feedback"
         return taken
@@ -114,14 +119,37 @@ class ScenarioRun:
         """Rebuild a run from recorded (step_id, choice_index) pairs, e.g. after a closed tab."""
         run = cls(scenario)
         for step_id, index in moves:
-            if run.phase == "feedback":
-                run.proceed()
-            if run.step_id != step_id:
-                raise EngineError(
-                    f"recorded choice at {step_id!r} but the scenario is at {run.step_id!r}"
-                )
-            run.choose(index)
+            run._take(step_id, index)
         return run
+
+    @classmethod
+    def salvage(
+        cls, scenario: Scenario, moves: list[tuple[str, int]]
+    ) -> tuple[ScenarioRun, list[int]]:
+        """Replay the moves that follow the path and skip the others (two choices saved at one
+        step by a double-click): the run, and the positions in `moves` of those skipped."""
+        run, skipped = cls(scenario), []
+        for number, (step_id, index) in enumerate(moves):
+            try:
+                run._take(step_id, index)
+            except EngineError:
+                skipped.append(number)
+        return run, skipped
+
+    def _take(self, step_id: str, index: int) -> None:
+        """Make one recorded move; if it does not follow the path, leave the run as it was."""
+        before = (self.step_id, self.phase)
+        if self.phase == "feedback":
+            self.proceed()
+        if self.step_id != step_id or self.phase != "choosing":
+            where = self.step_id
+            self.step_id, self.phase = before
+            raise EngineError(f"recorded choice at {step_id!r} but the scenario is at {where!r}")
+        try:
+            self.choose(index)
+        except EngineError:
+            self.step_id, self.phase = before
+            raise
 
 
 # --- module quiz --------------------------------------------------------------------------

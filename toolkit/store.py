@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
+import os
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -12,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import (
     Boolean,
@@ -40,11 +43,13 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.engine.url import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from toolkit import migrate
 
 BUSY_TIMEOUT_MS = 30_000
+
+log = logging.getLogger(__name__)
 
 metadata = MetaData()
 
@@ -225,8 +230,16 @@ class AttemptClosed(StoreError):
     pass
 
 
+class ChoiceOutOfStep(StoreError):
+    """A choice that does not follow the attempt's saved path: it moved on elsewhere (another tab)."""
+
+
 class StoreUnavailable(StoreError):
     pass
+
+
+class StoreMissing(StoreUnavailable):
+    """The SQLite file is not there, or not the one opened: never start afresh in silence."""
 
 
 # --- records --------------------------------------------------------------------------
@@ -340,13 +353,30 @@ def now() -> datetime:
 # --- the store ------------------------------------------------------------------------
 
 
-def make_engine(url: str) -> Engine:
+def sqlite_file(url: str) -> Path | None:
+    """The absolute path of a SQLite file store; None for PostgreSQL or an in-memory store."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or "uri" in parsed.query:
+        return None
+    if not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(os.path.abspath(parsed.database))
+
+
+def make_engine(url: str, create: bool = True) -> Engine:
+    """An engine for the store; a SQLite file is made here only if `create`, never by a connection."""
     parsed = make_url(url)
     if not parsed.drivername.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    path = sqlite_file(url)
+    if path is not None:
+        if create and not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch()  # an empty file is an empty SQLite database
+        # mode=rw: a connection opened after the file is deleted fails instead of making a new one.
+        database = f"file:{quote(str(path))}"
+        parsed = parsed.set(database=database, query={**parsed.query, "mode": "rw", "uri": "true"})
+    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -370,10 +400,18 @@ def make_engine(url: str) -> Engine:
 class Store:
     """Domain operations on the progress store; open one per process."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, create: bool = True):
+        """Open the store; `create=False` (the apps, `esafety serve`) refuses a missing file."""
         self.url = url
+        self.file = sqlite_file(url)
+        if self.file is not None and not create and not self.file.exists():
+            raise StoreMissing(
+                f"there is no progress store at {self.file}: run 'esafety init --demo' or "
+                "'esafety init --school ID' to set the school up, or restore the file from backup"
+            )
         try:
-            self.engine = make_engine(url)
+            self.engine = make_engine(url, create)
+            self._identity = self._file_identity()
             migrate.upgrade(self.engine)
         except migrate.MigrationFailed as err:
             raise StoreUnavailable(str(err)) from None
@@ -385,8 +423,28 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def _file_identity(self) -> tuple[int, int] | None:
+        if self.file is None:
+            return None
+        try:
+            found = os.stat(self.file)
+        except FileNotFoundError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def _check_file(self) -> None:
+        """Fail loudly if the SQLite file was deleted or replaced since it was opened: open
+        connections would go on writing to the old file, unseen, which no backup would hold."""
+        found = self._file_identity()
+        if self.file is not None and (found is None or found != self._identity):
+            raise StoreMissing(
+                f"the progress store file {self.file} was deleted or replaced while it was in "
+                "use; restore it from backup or run 'esafety init', then reload the page"
+            )
+
     @contextmanager
     def _write(self) -> Iterator[Connection]:
+        self._check_file()
         with self.engine.connect() as conn:
             conn.execution_options(writes=True)
             with conn.begin():
@@ -394,6 +452,7 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
+        self._check_file()
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
@@ -507,27 +566,74 @@ class Store:
                 .limit(1)
             )
 
-    def record_choice(self, attempt_id: int, step_id: str, choice_index: int, outcome: str) -> int:
-        """Save one choice the moment it is made; returns its place in the path."""
+    def record_choice(
+        self, attempt_id: int, step_id: str, choice_index: int, outcome: str, *, after: int
+    ) -> int:
+        """Save one choice the moment it is made; returns its place in the path.
+
+        `after` is the place of the last choice the learner saw (0 before any), so a choice is
+        saved only where it was made: the same choice sent twice (a double-click, two tabs) is
+        saved once, and any other choice once the path has gone on is refused.
+        """
+        try:
+            with self._write() as conn:
+                scenario_id = self._open_for_writing(conn, attempt_id).scenario_id
+                mine = choices.c.attempt_id == attempt_id
+                following = conn.execute(
+                    select(choices.c.seq, choices.c.step_id, choices.c.choice_index)
+                    .where(mine, choices.c.seq > after)
+                    .order_by(choices.c.seq)
+                    .limit(1)
+                ).first()
+                if following is not None:
+                    if (following.step_id, following.choice_index) == (step_id, choice_index):
+                        return following.seq  # already saved: the same choice sent again
+                    raise ChoiceOutOfStep(
+                        f"attempt {attempt_id} already has another choice after place {after}"
+                    )
+                last = conn.scalar(select(func.coalesce(func.max(choices.c.seq), 0)).where(mine))
+                if after != last:
+                    raise ChoiceOutOfStep(
+                        f"attempt {attempt_id} ends at place {last}, not at place {after}"
+                    )
+                conn.execute(
+                    insert(choices).values(
+                        attempt_id=attempt_id,
+                        seq=last + 1,
+                        scenario_id=scenario_id,
+                        step_id=step_id,
+                        choice_index=choice_index,
+                        outcome=outcome,
+                        chosen_at=now(),
+                    )
+                )
+                return last + 1
+        except IntegrityError:  # the unique place, should two writers ever pass the check at once
+            raise ChoiceOutOfStep(f"attempt {attempt_id} took a choice elsewhere") from None
+
+    def drop_choices(self, attempt_id: int, stray: list[RecordedChoice]) -> int:
+        """Delete choices off the attempt's path (two at one step, saved by a double-click
+        before choices were checked) in one transaction, so its learner can go on. Each is
+        matched on place, step and index, so a choice saved since in its place stays."""
         with self._write() as conn:
-            scenario_id = self._open_for_writing(conn, attempt_id).scenario_id
-            seq = 1 + conn.scalar(
-                select(func.coalesce(func.max(choices.c.seq), 0)).where(
-                    choices.c.attempt_id == attempt_id
-                )
-            )
-            conn.execute(
-                insert(choices).values(
-                    attempt_id=attempt_id,
-                    seq=seq,
-                    scenario_id=scenario_id,
-                    step_id=step_id,
-                    choice_index=choice_index,
-                    outcome=outcome,
-                    chosen_at=now(),
-                )
-            )
-            return seq
+            self._open_for_writing(conn, attempt_id)
+            dropped = 0
+            for choice in stray:
+                dropped += conn.execute(
+                    choices.delete().where(
+                        choices.c.attempt_id == attempt_id,
+                        choices.c.seq == choice.seq,
+                        choices.c.step_id == choice.step_id,
+                        choices.c.choice_index == choice.choice_index,
+                    )
+                ).rowcount
+        log.warning(
+            "attempt %s: removed %d choices off its path: %s",
+            attempt_id,
+            dropped,
+            [(c.seq, c.step_id, c.choice_index) for c in stray],
+        )
+        return dropped
 
     def complete_attempt(self, attempt_id: int, score: int) -> None:
         with self._write() as conn:
@@ -543,8 +649,11 @@ class Store:
             _upsert(conn, scenario_standings, key | latest, latest)
 
     def _open_for_writing(self, conn: Connection, attempt_id: int) -> Row:
-        """The attempt's row, if the attempt exists and is still open."""
-        row = conn.execute(select(attempts).where(attempts.c.id == attempt_id)).first()
+        """The attempt's row, if the attempt exists and is still open; locked until the write
+        ends (PostgreSQL), so two writers to one attempt take turns as under SQLite."""
+        row = conn.execute(
+            select(attempts).where(attempts.c.id == attempt_id).with_for_update()
+        ).first()
         if row is None:
             raise UnknownAttempt(f"no attempt with id {attempt_id}")
         if row.completed_at is not None:
