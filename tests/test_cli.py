@@ -104,6 +104,16 @@ def test_serve_refuses_to_start_before_init(home):
     assert result.returncode == 1 and "esafety init" in result.stderr
 
 
+@pytest.mark.parametrize("extra", [[], ["--dsl"]])
+def test_serve_on_a_missing_store_makes_none(home, extra):
+    """Does `esafety serve` without a store exit 1 saying how to make one, creating no file?"""
+    result = esafety(home, "serve", "--port", "1", *extra)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "esafety init --demo" in result.stderr
+    assert "esafety init --school ID" in result.stderr
+    assert not (home / "esafety.db").exists()
+
+
 def test_schema_writes_one_json_schema_per_kind(home, tmp_path):
     """Does `esafety schema --out DIR` write the editors' schemas?"""
     result = esafety(home, "schema", "--out", str(tmp_path / "schemas"))

@@ -13,7 +13,7 @@ from toolkit import grading, settings
 from toolkit.classroom_widgets import ClassroomApp
 from toolkit.content import Catalogue, ContentError, load_catalogue
 from toolkit.dsl_widgets import DslApp
-from toolkit.store import Store, StoreError
+from toolkit.store import Store, StoreError, StoreMissing
 from toolkit.widgets import StaffApp
 
 SCHOOL_KEY = "school"
@@ -58,13 +58,20 @@ def _start(title: str, build: Callable[[Store, Catalogue, str], w.Widget]) -> w.
     """The app, or a plain message saying what to set up first."""
     configure_logging()
     try:
-        store = Store(settings.database_url())
+        store = Store(settings.database_url(), create=False)  # an empty new one would hide a loss
         school_id = store.get_meta(SCHOOL_KEY)
         if school_id is None:
             return _notice(
                 title, "This school is not set up yet. Ask the DSL to run: esafety init --demo"
             )
         return build(store, load_catalogue(settings.content_root()), school_id)
+    except StoreMissing as err:  # the page says what to do; the log says where it looked
+        logging.getLogger(__name__).error("%s cannot start: %s", title, err)
+        return _notice(
+            title,
+            "The school's training records cannot be found, so this page cannot start. Ask "
+            "the DSL to restore them from backup, or to set the school up: esafety init --demo",
+        )
     except (ContentError, StoreError) as err:
         logging.getLogger(__name__).exception("%s cannot start", title)
         return _notice(title, f"It cannot start: {err}")

@@ -222,7 +222,8 @@ def cmd_grades_sync(args: argparse.Namespace) -> int:
 
 
 def _current_school() -> str:
-    school_id = Store(settings.database_url()).get_meta(SCHOOL_KEY)
+    """The school set up here; a missing store is an error, never made empty (so serve refuses)."""
+    school_id = Store(settings.database_url(), create=False).get_meta(SCHOOL_KEY)
     if school_id is None:
         raise CommandError(
             "no school is set up here yet: run 'esafety init --demo' or 'esafety init --school ID'"
