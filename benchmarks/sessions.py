@@ -155,9 +155,7 @@ async def one_session(browser, url: str, delay: float, person, result: Session) 
         await page.get_by_role("button", name=LABEL, exact=True).click()
         start_button = page.get_by_role("button", name="Start:").first
         await start_button.click(timeout=TIMEOUT_S * 1000)
-        await page.get_by_role("heading", name="What do you do?").wait_for(
-            timeout=TIMEOUT_S * 1000
-        )
+        await page.get_by_role("heading", name="What do you do?").wait_for(timeout=TIMEOUT_S * 1000)
         result.to_choice = time.perf_counter() - clicked
     except Exception as err:
         result.error = f"{type(err).__name__}: {str(err).splitlines()[0][:120]}"
@@ -242,9 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--sessions and --browsers must be at least 1")
 
     print(f"{date.today()}  {os.cpu_count()} cores  {versions()}")
-    print(
-        f"{args.sessions} sessions over {args.browsers} browsers, opened within {args.spread} s"
-    )
+    print(f"{args.sessions} sessions over {args.browsers} browsers, opened within {args.spread} s")
     with tempfile.TemporaryDirectory(prefix="esafety-sessions-") as tmp:
         work = Path(tmp)
         staff, baseline = make_targets(work)

@@ -127,17 +127,38 @@ def test_schema_writes_one_json_schema_per_kind(home, tmp_path):
     ]
 
 
-def test_voila_serves_only_the_staged_apps_no_files_and_culls_idle_kernels(tmp_path):
-    """Is Voila told to serve a folder of just the staff and classroom notebooks, no files, culling?"""
+def test_voila_serves_only_the_staged_apps_no_files_and_manages_kernels(tmp_path, monkeypatch):
+    """Is Voila told to serve a folder of just the staff and classroom notebooks, no files,
+    with the toolkit's kernel manager and the settings' pool, cap and timeouts?"""
     folder = stage_apps(tmp_path / "serve")
     assert sorted(p.name for p in folder.iterdir()) == ["classroom.ipynb", "staff.ipynb"]
+    monkeypatch.setenv("ESAFETY_POOL_SIZE", "7")
+    monkeypatch.setenv("ESAFETY_MAX_KERNELS", "40")
+    monkeypatch.setenv("ESAFETY_IDLE_MINUTES", "1.5")
     command = voila_command(folder, "127.0.0.1", 8866)
+    assert command[1:4] == ["-m", "toolkit.server", str(folder)]
     assert "--VoilaConfiguration.file_allowlist=[]" in command
-    assert any(arg.startswith("--MappingKernelManager.cull_idle_timeout=") for arg in command)
-    assert command[3] == str(folder)
+    assert "--VoilaConfiguration.preheat_kernel=True" in command
+    assert '"staff.ipynb": {"pool_size": 7}' in " ".join(command)
+    assert "--SchoolKernelManager.max_kernels=40" in command
+    assert "--SchoolKernelManager.idle_timeout=90.0" in command
+    assert "--KernelManager.autorestart=False" in command
+    dsl = voila_command(folder, "127.0.0.1", 8867, pool=0)
+    assert "--VoilaConfiguration.preheat_kernel=False" in dsl
     (folder / "dsl.ipynb").write_text("{}")
     with pytest.raises(CommandError):
         stage_apps(folder)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("ESAFETY_POOL_SIZE", "many"), ("ESAFETY_MAX_KERNELS", "0"), ("ESAFETY_IDLE_MINUTES", "-1")],
+)
+def test_serve_refuses_a_setting_it_cannot_use_and_names_it(tmp_path, monkeypatch, name, value):
+    """Does a bad serving setting stop `esafety serve` with a message naming the setting?"""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(CommandError, match=name):
+        voila_command(tmp_path, "127.0.0.1", 8866)
 
 
 @pytest.mark.parametrize(

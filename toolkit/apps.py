@@ -9,12 +9,10 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from toolkit import grading, settings
-from toolkit.classroom_widgets import ClassroomApp
-from toolkit.content import Catalogue, ContentError, load_catalogue
-from toolkit.dsl_widgets import DslApp
+from toolkit import settings
+from toolkit.content import Catalogue, ContentError
+from toolkit.content_cache import cached_catalogue
 from toolkit.store import Store, StoreError, StoreMissing
-from toolkit.widgets import StaffApp
 
 SCHOOL_KEY = "school"
 
@@ -32,6 +30,10 @@ def configure_logging() -> None:
 
 def staff_app() -> w.Widget:
     """The staff induction page."""
+    # Each page imports only its own app: a kernel is lighter and starts sooner.
+    from toolkit import grading  # light: nbgrader itself is imported when a quiz is marked
+    from toolkit.widgets import StaffApp
+
     grader = functools.partial(grading.grade, settings.grading_root())
     return _start(
         "Social media training",
@@ -41,6 +43,8 @@ def staff_app() -> w.Widget:
 
 def classroom_app() -> w.Widget:
     """The classroom page for the whiteboard."""
+    from toolkit.classroom_widgets import ClassroomApp
+
     return _start(
         "E-safety lessons",
         lambda store, catalogue, school: ClassroomApp(store, catalogue, school).root,
@@ -49,6 +53,8 @@ def classroom_app() -> w.Widget:
 
 def dsl_app() -> w.Widget:
     """The DSL's page: served only by `esafety serve --dsl`, behind a token."""
+    from toolkit.dsl_widgets import DslApp
+
     return _start(
         "Training reports", lambda store, catalogue, school: DslApp(store, catalogue, school).root
     )
@@ -64,7 +70,9 @@ def _start(title: str, build: Callable[[Store, Catalogue, str], w.Widget]) -> w.
             return _notice(
                 title, "This school is not set up yet. Ask the DSL to run: esafety init --demo"
             )
-        return build(store, load_catalogue(settings.content_root()), school_id)
+        return build(
+            store, cached_catalogue(settings.content_root(), settings.cache_dir()), school_id
+        )
     except StoreMissing as err:  # the page says what to do; the log says where it looked
         logging.getLogger(__name__).error("%s cannot start: %s", title, err)
         return _notice(

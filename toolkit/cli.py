@@ -15,6 +15,7 @@ from toolkit import coverage, grading, report_render, settings
 from toolkit.apps import SCHOOL_KEY
 from toolkit.classroom_widgets import lesson_plan_html
 from toolkit.content import BANDS, ROLES, ContentError, json_schemas, load_catalogue
+from toolkit.content_cache import cached_catalogue
 from toolkit.roster import RosterError, import_roster
 from toolkit.store import Learner, NewLearner, Store, StoreError
 
@@ -235,7 +236,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     args.port = args.port or (8867 if args.dsl else 8866)
     home = settings.home()
     school_id = _current_school()
-    catalogue = load_catalogue(settings.content_root())
+    # Validated once here and cached, so that each page's kernel loads it in milliseconds.
+    catalogue = cached_catalogue(settings.content_root(), settings.cache_dir())
     missing = [q for q in catalogue.quizzes if not grading.is_built(settings.grading_root(), q)]
     if missing:
         print(f"Building the module quizzes ({', '.join(missing)} not built yet)", flush=True)
@@ -243,7 +245,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.dsl:
         token = os.environ.get("ESAFETY_DSL_TOKEN") or secrets.token_urlsafe(24)
         served = stage_apps(home / "dsl-serve", DSL_APP)
-        command = [*voila_command(served, args.host, args.port), f"--Voila.token={token}"]
+        # The DSL's page reads the figures when it opens: never pre-rendered, so never stale.
+        command = [*voila_command(served, args.host, args.port, pool=0), f"--Voila.token={token}"]
     else:
         served = stage_apps(home / "serve", SERVED_APPS)
         command = voila_command(served, args.host, args.port)
@@ -282,21 +285,48 @@ def stage_apps(folder: Path, apps: tuple[str, ...] = SERVED_APPS) -> Path:
     return folder
 
 
-def voila_command(folder: Path, host: str, port: int) -> list[str]:
-    """Voila serving the staged notebooks and no other files, with idle kernels shut down."""
+def voila_command(folder: Path, host: str, port: int, pool: int | None = None) -> list[str]:
+    """Voila serving the staged notebooks and no other files, for many people at once.
+
+    The staff page's sign-in form needs no identity, so `pool` of them are rendered ahead in
+    preheated kernels; the classroom page reads the store's classes when it opens, so it is
+    not. See toolkit.server for the cap, the start slots and the ending of unused kernels.
+    """
+    try:
+        pool = settings.whole_number("pool_size") if pool is None else pool
+        limits = {
+            "max_kernels": settings.whole_number("max_kernels", 1),
+            "start_slots": settings.start_slots(),
+            "gone_timeout": settings.whole_number("gone_seconds", 1),
+            "idle_timeout": settings.minutes("idle_minutes"),
+        }
+    except settings.SettingError as err:
+        raise CommandError(str(err)) from None
+    pools = {"default": {"pool_size": 0}, "staff.ipynb": {"pool_size": pool}}
+    manager = "SchoolKernelManager"
     return [
         sys.executable,
         "-m",
-        "voila",
+        "toolkit.server",
         str(folder),
         "--no-browser",
         f"--Voila.ip={host}",
         f"--port={port}",
         "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.show_tracebacks=False",
-        "--MappingKernelManager.cull_idle_timeout=900",
-        "--MappingKernelManager.cull_interval=60",
-        "--MappingKernelManager.cull_connected=False",
+        f"--VoilaConfiguration.preheat_kernel={pool > 0}",
+        f"--VoilaConfiguration.multi_kernel_manager_class=toolkit.server.{manager}",
+        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+        *(f"--{manager}.{name}={value}" for name, value in limits.items()),
+        # Ended by the manager's own rules; the culler only needs to run, and often.
+        f"--{manager}.cull_idle_timeout={limits['gone_timeout']}",
+        f"--{manager}.cull_interval=10",
+        # A kernel that dies is not restarted: its page's widgets are gone, and the page says so.
+        "--KernelManager.autorestart=False",
+        # On a loaded machine a page's first output can take many seconds: wait, never blank.
+        "--VoilaExecutor.iopub_timeout=120",
+        "--VoilaExecutor.startup_timeout=120",
+        "--VoilaConfiguration.http_keep_alive_timeout=5",
     ]
 
 

@@ -138,6 +138,7 @@ def source_notebook(bank: QuizBank):
 def build_course(root: Path, banks: list[QuizBank]) -> list[str]:
     """Write nbgrader_config.py and a source notebook per quiz, then generate the released copies."""
     import nbformat
+
     root.mkdir(parents=True, exist_ok=True)
     (root / "nbgrader_config.py").write_text(CONFIG, encoding="utf-8")
     built = []

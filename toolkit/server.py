@@ -17,6 +17,7 @@ This launcher is Voila with four changes:
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import sys
 from collections import OrderedDict
 from pathlib import Path
@@ -59,36 +60,98 @@ class SchoolKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._changed = asyncio.Condition()
-        self._launching = 0  # slots taken by kernels not yet in the table
-        self._busy = 0  # slots taken, until each kernel has run its notebook
+        self._admitted = 0  # page views let in whose kernel is not in the table yet
+        self._refilling = 0  # pool refills launching, their kernel not in the table yet
+        self._busy = 0  # start slots taken, each until its kernel has run its notebook
         self._people_waiting = 0  # page views waiting for a slot: served before pool refills
         self.ended: OrderedDict[str, str] = OrderedDict()  # kernel id -> why it ended
+        self._watches: set[asyncio.Future] = set()
+        self._promised: set[asyncio.Task] = set()  # pool pages still coming, handed to people
 
     # --- starting ------------------------------------------------------------------------
+    #
+    # Room is counted so that the cap holds and nobody waits on a kernel that cannot start:
+    # kernels in the table, page views admitted and pool pages still coming (Voila's pool
+    # tasks not done: refills waiting for a slot or for room, or launching, including those
+    # already handed to a page view) together stay within max_kernels. A pool refill takes
+    # room only once there is some, and after people; one handed to a person already has it.
 
-    def at_capacity(self) -> bool:
-        """No room for another kernel: a new page view should wait (and say so)."""
-        return len(self._kernels) + self._launching >= self.max_kernels
+    def _pool(self, notebook: str) -> list:
+        return getattr(self, "_pools", {}).get(notebook, [])  # Voila's preheated pool
+
+    def _coming(self) -> int:
+        pools = getattr(self, "_pools", {}).values()
+        return sum(not t.done() for t in [*self._promised, *(t for pool in pools for t in pool)])
+
+    def room(self) -> int:
+        """Kernels that may still start for page views, beyond those already promised."""
+        return self.max_kernels - len(self._kernels) - self._admitted - self._coming()
+
+    def pooled(self, notebook: str) -> str:
+        """ "ready": a page rendered ahead waits; "coming": one is being made; "": none.
+        Voila hands out the pool's first page, ready or not, while the pool has any."""
+        pool = self._pool(notebook)
+        for task in [t for t in pool if t.done() and (t.cancelled() or t.exception())]:
+            pool.remove(task)  # a failed start: handing it out would fail the page
+        if not pool:
+            return ""
+        return "ready" if pool[0].done() else "coming"
+
+    def promise(self, notebook: str) -> bool:
+        """Hand the pool's page still coming to a page view, if there is room for it (it stays
+        counted until its kernel is in the table, and then starts without waiting for room)."""
+        if self.room() < 0:
+            return False
+        task = self._pool(notebook)[0]
+        self._promised.add(task)
+        task.add_done_callback(self._promised.discard)
+        return True
+
+    def admit(self) -> Admission | None:
+        """Room for a page view's kernel, kept for it until it starts; None past the cap."""
+        if self.room() <= 0:
+            return None
+        self._admitted += 1
+        return Admission(self)
 
     async def start_kernel(self, *args, **kwargs) -> str:
-        env = kwargs.get("env") or {}
-        person = env.get("VOILA_PREHEAT") != "True"  # a page view, not a pool refill
-        await self._take_slot(person)
+        admission = _admission.get()
+        if admission is not None and not admission.used:
+            admission.used = True  # from here this start, not the request, holds the room
+            try:
+                await self._take_slot(person=True)
+                return await self._start(*args, **kwargs)
+            finally:
+                self._admitted -= 1  # now counted in the table, or never to be
+        # A pool refill, counted as coming until now; one promised to a page view has room.
+        await self._take_slot(person=False, promised=asyncio.current_task() in self._promised)
+        self._refilling += 1
+        try:
+            return await self._start(*args, **kwargs)
+        finally:
+            self._refilling -= 1
+
+    async def _start(self, *args, **kwargs) -> str:
         try:
             kernel_id = await super().start_kernel(*args, **kwargs)
         except BaseException:
-            self._launching -= 1
             await self._give_slot()
             raise
-        self._launching -= 1
-        asyncio.ensure_future(self._hold_until_run(kernel_id))
+        watch = asyncio.ensure_future(self._hold_until_run(kernel_id))
+        self._watches.add(watch)  # a task nobody refers to may be collected before it ends
+        watch.add_done_callback(self._watches.discard)
         return kernel_id
 
-    async def _take_slot(self, person: bool) -> None:
+    async def _take_slot(self, person: bool, promised: bool = False) -> None:
+        """Wait for a start slot; a pool refill also waits for people, and for room."""
+
         def free() -> bool:
-            if not person and self._people_waiting:
+            if self._busy >= self.start_slots:
                 return False
-            return self._busy < self.start_slots and not self.at_capacity()
+            if person or promised:
+                return True
+            started = len(self._kernels) + self._admitted + self._refilling
+            return not self._people_waiting and started < self.max_kernels
 
         async with self._changed:
             self._people_waiting += person
@@ -97,7 +160,6 @@ class SchoolKernelManager(AsyncMappingKernelManager):
             finally:
                 self._people_waiting -= person
             self._busy += 1
-            self._launching += 1
 
     async def _give_slot(self) -> None:
         async with self._changed:
@@ -125,7 +187,11 @@ class SchoolKernelManager(AsyncMappingKernelManager):
 
             stream.on_recv(on_message)
             await asyncio.wait_for(run.wait(), self.start_hold)
-        except (TimeoutError, KeyError):
+        except TimeoutError:
+            self.log.warning(
+                "kernel %s did not run its notebook in %s s", kernel_id, self.start_hold
+            )
+        except KeyError:  # ended before it ran
             pass
         except Exception:
             self.log.exception("watching kernel %s start", kernel_id)
@@ -174,6 +240,24 @@ class SchoolKernelManager(AsyncMappingKernelManager):
         return {"state": "ended", "reason": self.ended.get(kernel_id, "unknown")}
 
 
+class Admission:
+    """A page view's claim on room for one kernel, from the cap check until its kernel starts."""
+
+    def __init__(self, manager: SchoolKernelManager):
+        self.manager, self.used = manager, False
+
+    def release(self) -> None:
+        """The request ended without starting a kernel (an error, or a pooled page)."""
+        if not self.used:
+            self.used = True
+            self.manager._admitted -= 1
+
+
+_admission: contextvars.ContextVar[Admission | None] = contextvars.ContextVar(
+    "admission", default=None
+)
+
+
 class PageHandler(TornadoVoilaHandler):
     """Voila's page, or a page that says to wait while the server has no room for a kernel."""
 
@@ -181,14 +265,22 @@ class PageHandler(TornadoVoilaHandler):
     async def get(self, path=None):
         _ = self.xsrf_token  # sets the cookie the page's unload beacon sends to end its kernel
         manager = self.kernel_manager
-        pooled = manager.get_pool_size(path) if hasattr(manager, "get_pool_size") else 0
-        if not pooled and manager.at_capacity():
+        pooled = manager.pooled(path)
+        if pooled == "ready" or (pooled == "coming" and manager.promise(path)):
+            await super().get(path)  # a page rendered ahead, in a kernel counted already
+            return
+        admission = None if pooled else manager.admit()
+        if admission is None:
             self.set_status(503)
             self.set_header("Retry-After", "5")
             self.set_header("Cache-Control", "no-store")
             self.finish(_pages.get_template("wait.html").render())
             return
-        await super().get(path)
+        _admission.set(admission)
+        try:
+            await super().get(path)
+        finally:
+            admission.release()
 
 
 class PageStateHandler(JupyterHandler):
@@ -227,4 +319,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run the module's importable copy: Voila loads the kernel manager class by its name,
+    # and one copy of this module must hold the handlers and the manager alike.
+    from toolkit.server import main as importable_main
+
+    importable_main()

@@ -62,7 +62,8 @@ SETTINGS = {
     ),
     "idle_minutes": Setting(
         "ESAFETY_IDLE_MINUTES",
-        "Minutes before an open but unused page is closed (progress is saved; the page says so).",
+        "Minutes (decimals allowed) before an open but unused page is closed; progress is saved "
+        "and the page says so.",
         "30",
     ),
 }
@@ -118,3 +119,15 @@ def whole_number(name: str, minimum: int = 0) -> int:
 
 def start_slots() -> int:
     return whole_number("start_slots", 1) if _read("start_slots") else max(1, os.cpu_count() or 1)
+
+
+def minutes(name: str) -> float:
+    """A setting in minutes, as seconds; more than zero."""
+    setting, raw = SETTINGS[name], _read(name)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise SettingError(f"{setting.env} must be a number of minutes above 0, not {raw!r}")
+    return value * 60

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import psutil
 import pytest
 
 from toolkit.store import NewLearner, Store
@@ -67,6 +68,7 @@ class Server:
     home: Path
     db_url: str
     log: Path
+    pid: int  # the Voila process; its kernels are its children
     people: dict[str, tuple[int, str, str]] = field(
         default_factory=dict
     )  # key -> (id, email, code)
@@ -87,6 +89,11 @@ class Server:
 
     def get(self, path: str, timeout: float = 10) -> tuple[int, bytes]:
         return http_get(self.url + path.lstrip("/"), timeout)
+
+    def kernels(self) -> list[psutil.Process]:
+        """The server's kernel processes."""
+        children = psutil.Process(self.pid).children()
+        return [p for p in children if "ipykernel" in " ".join(p.cmdline())]
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -165,7 +172,7 @@ def serving(home: Path, *extra: str, env_extra: dict | None = None) -> Iterator[
             pytest.fail(
                 f"esafety serve did not answer within {START_TIMEOUT_S} s:\n{log.read_text()}"
             )
-        yield Server(url=url, home=home, db_url=db_url, log=log)
+        yield Server(url=url, home=home, db_url=db_url, log=log, pid=proc.pid)
     finally:
         _stop(proc)
 
