@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import sys
+import time
 from collections import OrderedDict
 from pathlib import Path
 
@@ -47,11 +48,16 @@ class SchoolKernelManager(AsyncMappingKernelManager):
 
     max_kernels = Int(120, config=True, help="Most kernels at once, the preheated pool included.")
     start_slots = Int(2, config=True, help="Kernels starting (and running their notebook) at once.")
+    refill_quiet = Float(
+        30.0,
+        config=True,
+        help="Seconds without a page opening before the preheated pool is refilled.",
+    )
     start_hold = Float(
         30.0, config=True, help="Longest a starting kernel holds its slot, in seconds."
     )
     gone_timeout = Float(
-        60.0, config=True, help="Seconds before a kernel with no page connected is ended."
+        90.0, config=True, help="Seconds before a kernel with no page connected is ended."
     )
     idle_timeout = Float(
         1800.0, config=True, help="Seconds before a kernel whose open page is unused is ended."
@@ -67,6 +73,7 @@ class SchoolKernelManager(AsyncMappingKernelManager):
         self.ended: OrderedDict[str, str] = OrderedDict()  # kernel id -> why it ended
         self._watches: set[asyncio.Future] = set()
         self._promised: set[asyncio.Task] = set()  # pool pages still coming, handed to people
+        self._last_opened = 0.0  # when a page was last served or connected (monotonic)
 
     # --- starting ------------------------------------------------------------------------
     #
@@ -107,6 +114,10 @@ class SchoolKernelManager(AsyncMappingKernelManager):
         task.add_done_callback(self._promised.discard)
         return True
 
+    def opening(self) -> None:
+        """A page is being served or is connecting: the pool's refill waits a little longer."""
+        self._last_opened = time.monotonic()
+
     def admit(self) -> Admission | None:
         """Room for a page view's kernel, kept for it until it starts; None past the cap."""
         if self.room() <= 0:
@@ -124,7 +135,14 @@ class SchoolKernelManager(AsyncMappingKernelManager):
             finally:
                 self._admitted -= 1  # now counted in the table, or never to be
         # A pool refill, counted as coming until now; one promised to a page view has room.
-        await self._take_slot(person=False, promised=asyncio.current_task() in self._promised)
+        # The others wait for a quiet moment: refilling while a room opens its pages would
+        # take the processor from the very pages being opened.
+        task = asyncio.current_task()
+        while (
+            task not in self._promised and time.monotonic() - self._last_opened < self.refill_quiet
+        ):
+            await asyncio.sleep(0.5)
+        await self._take_slot(person=False, promised=task in self._promised)
         self._refilling += 1
         try:
             return await self._start(*args, **kwargs)
@@ -201,6 +219,29 @@ class SchoolKernelManager(AsyncMappingKernelManager):
             await self._give_slot()
 
     # --- ending --------------------------------------------------------------------------
+    #
+    # A page's kernel counts as unused from its last message, its page's last connection or
+    # disconnection, or the moment its page was handed out (a pooled page was rendered long
+    # before): so a page still loading on a busy machine is not taken for one that has gone.
+
+    def handing_out(self, notebook: str) -> None:
+        """The pool's first page is being served now: its kernel's wait for a page starts."""
+        task = self._pool(notebook)[0]
+        self._touch(task.result()["kernel_id"])
+
+    def _touch(self, kernel_id: str) -> None:
+        kernel = self._kernels.get(kernel_id)
+        if kernel is not None:
+            kernel.last_activity = utcnow()
+
+    def notify_connect(self, kernel_id: str) -> None:
+        super().notify_connect(kernel_id)
+        self._touch(kernel_id)
+        self.opening()
+
+    def notify_disconnect(self, kernel_id: str) -> None:
+        super().notify_disconnect(kernel_id)
+        self._touch(kernel_id)
 
     async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):
         self._remember(kernel_id, "closed")
@@ -265,7 +306,10 @@ class PageHandler(TornadoVoilaHandler):
     async def get(self, path=None):
         _ = self.xsrf_token  # sets the cookie the page's unload beacon sends to end its kernel
         manager = self.kernel_manager
+        manager.opening()
         pooled = manager.pooled(path)
+        if pooled == "ready":
+            manager.handing_out(path)
         if pooled == "ready" or (pooled == "coming" and manager.promise(path)):
             await super().get(path)  # a page rendered ahead, in a kernel counted already
             return

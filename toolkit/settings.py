@@ -58,7 +58,7 @@ SETTINGS = {
     "gone_seconds": Setting(
         "ESAFETY_GONE_SECONDS",
         "Seconds before the kernel of a page that was closed without a word is ended.",
-        "60",
+        "90",
     ),
     "idle_minutes": Setting(
         "ESAFETY_IDLE_MINUTES",
