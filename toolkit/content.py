@@ -965,6 +965,7 @@ class Catalogue:
     lessons: dict[str, Lesson] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     blobs: dict[str, bytes] = field(default_factory=dict)
+    rendered: dict[tuple[str, str], Scenario] = field(default_factory=dict, repr=False)
 
     def profile(self, school_id: str) -> SchoolProfile:
         try:
@@ -980,6 +981,14 @@ class Catalogue:
                     )
                 ]
             ) from None
+
+    def scenario_for(self, scenario_id: str, school_id: str) -> Scenario:
+        """The scenario as the school reads it, rendered once per catalogue (and kept in the
+        content cache, so a page's kernel does not render every scenario again at sign-in)."""
+        key = (scenario_id, school_id)
+        if key not in self.rendered:
+            self.rendered[key] = self.scenarios[scenario_id].for_school(self.profile(school_id))
+        return self.rendered[key]
 
     def version(self, scenario_id: str, school_id: str) -> str:
         """Changes when the scenario or the school's policy file changes."""

@@ -47,6 +47,9 @@ def cached_catalogue(root: Path, cache_dir: Path) -> Catalogue:
     except Exception:  # a damaged or foreign file: validate again and replace it
         log.warning("content cache %s is unreadable; validating the content again", path)
     catalogue = load_catalogue(root)  # raises ContentError: never cache invalid content
+    for school_id in catalogue.profiles:  # rendered once here, not at each sign-in
+        for scenario_id in catalogue.scenarios:
+            catalogue.scenario_for(scenario_id, school_id)
     _write(path, catalogue)
     return catalogue
 

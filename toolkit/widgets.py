@@ -224,7 +224,6 @@ class StaffApp(App):
         self.run: ScenarioRun | None = None
         self.attempt_id: int | None = None
         self.last_seq = 0  # the place of the attempt's last saved choice, as this page knows
-        self._rendered: dict[str, Scenario] = {}
         self.show_sign_in()
 
     # --- sign in ----------------------------------------------------------------------
@@ -408,12 +407,8 @@ class StaffApp(App):
     # --- play a scenario --------------------------------------------------------------
 
     def rendered(self, scenario_id: str) -> Scenario:
-        """The scenario as this school reads it, rendered once per page."""
-        if scenario_id not in self._rendered:
-            self._rendered[scenario_id] = self.catalogue.scenarios[scenario_id].for_school(
-                self.profile
-            )
-        return self._rendered[scenario_id]
+        """The scenario as this school reads it."""
+        return self.catalogue.scenario_for(scenario_id, self.profile.id)
 
     def on_view_click(self, button: w.Button, handler: Callable[[], None]) -> w.Button:
         """Bind a handler that does nothing once the button's view has been replaced: by a
