@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import os
 import random
-import resource
 import statistics
 import sys
 import tempfile
@@ -79,6 +78,13 @@ class Memory:
             procs = [root, *root.children(recursive=True)]
         except psutil.NoSuchProcess:
             return
+        for proc in psutil.Process().children(recursive=True):  # Playwright's browsers
+            try:
+                if "chrom" in proc.name():
+                    times = proc.cpu_times()
+                    self.cpu[proc.pid] = ("browsers", times.user + times.system)
+            except psutil.Error:
+                continue
         total = 0.0
         for proc in procs:
             try:
@@ -104,7 +110,7 @@ class Memory:
 
     def __enter__(self) -> Memory:
         self.sample()
-        self._start_cpu = {r: self.cpu_seconds(r) for r in ("server", "kernels")}
+        self._start_cpu = {r: self.cpu_seconds(r) for r in ("server", "kernels", "browsers")}
         self._thread = threading.Thread(target=self.run, daemon=True)
         self._thread.start()
         return self
@@ -113,12 +119,6 @@ class Memory:
         self.sample()
         self._stop.set()
         self._thread.join()
-
-
-def children_cpu() -> float:
-    """CPU seconds of this process's ended children: the browsers, once Playwright has closed."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def add_staff(home: Path, count: int) -> list[tuple[str, str]]:
@@ -229,7 +229,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
-def report(name: str, results: list[Session], memory: Memory, browser_cpu: float) -> None:
+def report(name: str, results: list[Session], memory: Memory) -> None:
     tti = [r.tti for r in results if r.tti is not None]
     print(f"\n{name}")
     print(f"  interactive            {len(tti)} of {len(results)}")
@@ -252,7 +252,7 @@ def report(name: str, results: list[Session], memory: Memory, browser_cpu: float
     print(f"  server memory (peak)   {memory.peak_total:.0f} MB, Voila and its kernels")
     print(
         f"  CPU used               Voila {memory.cpu_seconds('server'):.0f} s, kernels "
-        f"{memory.cpu_seconds('kernels'):.0f} s, browsers {browser_cpu:.0f} s"
+        f"{memory.cpu_seconds('kernels'):.0f} s, browsers {memory.cpu_seconds('browsers'):.0f} s"
     )
     if memory.kernels:
         sizes = list(memory.kernels.values())
@@ -298,7 +298,6 @@ def run(target: Target, people, page: str, work: Path, args) -> None:
     server = start(target, work / f"{target.name.replace(' ', '-')}.log")
     try:
         time.sleep(args.settle)  # as in a staff meeting: the server was up before the link
-        browsers = children_cpu()
         with Memory(server.proc.pid) as memory:
             results = asyncio.run(
                 meeting(
@@ -310,7 +309,7 @@ def run(target: Target, people, page: str, work: Path, args) -> None:
                     args.browser_nice,
                 )
             )
-        report(target.name, results, memory, children_cpu() - browsers)
+        report(target.name, results, memory)
     finally:
         stop(server.proc)
 
