@@ -135,16 +135,21 @@ def test_a_reload_keeps_the_same_questions(app, store, catalogue, course, learne
     assert again.quiz.run.spec() == spec
 
 
-def test_the_learner_sees_progress_while_marking(app):
-    """While nbgrader marks, is there a progress message and a disabled button, not a frozen page?"""
-    release = threading.Event()
-    real = app.grader
+def hold_marking(app) -> threading.Event:
+    """Make the app's marking wait until the returned event is set."""
+    release, real = threading.Event(), app.grader
 
     def slow(*args):
         release.wait(30)
         return real(*args)
 
     app.grader = slow
+    return release
+
+
+def test_the_learner_sees_progress_while_marking(app):
+    """While nbgrader marks, is there a progress message and a disabled button, not a frozen page?"""
+    release = hold_marking(app)
     app.quiz_buttons[MODULE].click()
     page = app.quiz
     answer(page, right=True)
@@ -189,14 +194,7 @@ def test_the_last_persons_quiz_cannot_be_submitted_after_sign_out(app, store, le
 def test_a_quiz_marked_after_sign_out_is_saved_but_not_shown(app, store, learner_and_code):
     """If the learner signs out while their quiz is marked, is the result saved for them and
     kept from the next person's page?"""
-    release = threading.Event()
-    real = app.grader
-
-    def slow(*args):
-        release.wait(30)
-        return real(*args)
-
-    app.grader = slow
+    release = hold_marking(app)
     app.quiz_buttons[MODULE].click()
     page = app.quiz
     answer(page, right=True)
