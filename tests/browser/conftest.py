@@ -92,8 +92,16 @@ class Server:
 
     def kernels(self) -> list[psutil.Process]:
         """The server's kernel processes."""
-        children = psutil.Process(self.pid).children()
-        return [p for p in children if "ipykernel" in " ".join(p.cmdline())]
+        found = []
+        for child in psutil.Process(self.pid).children():
+            try:
+                if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(
+                    child.cmdline()
+                ):
+                    found.append(child)
+            except psutil.Error:  # ended (or ending) as we looked: not a running kernel
+                continue
+        return found
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
