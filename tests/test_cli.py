@@ -13,7 +13,7 @@ import pytest
 
 from toolkit.cli import CommandError, stage_apps, voila_command
 from toolkit.settings import PROJECT_ROOT
-from toolkit.store import Store
+from toolkit.store import SignInFailed, Store
 
 BAD = Path(__file__).parent / "content" / "bad"
 
@@ -274,3 +274,36 @@ def test_lessons_print_writes_a_printable_plan(home, tmp_path):
     assert "{{" not in page
     missing = esafety(home, "lessons", "print", "no-such-lesson", "--out", str(out))
     assert missing.returncode == 1 and "esafety lessons list" in missing.stderr
+
+
+def test_roster_reset_code_issues_a_new_code_once(home):
+    """Does `esafety roster reset-code` print a new code that works, and stop the old one?"""
+    made = esafety(home, "init", "--demo")
+    assert made.returncode == 0, made.stderr
+    email, old = re.search(r"^\s+(\S+@\S+)\s+(\S{4}-\S{4}-\S{4})\s", made.stdout, re.M).groups()
+    result = esafety(home, "roster", "reset-code", email.upper())
+    assert result.returncode == 0, result.stderr
+    (new,) = re.findall(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", result.stdout)
+    store = Store(f"sqlite:///{home / 'esafety.db'}")
+    assert store.sign_in(email, new).email == email
+    with pytest.raises(SignInFailed):
+        store.sign_in(email, old)
+    assert [s["outcome"] for s in store.sign_ins_for(email)] == ["reset", "ok", "wrong"]
+    unknown = esafety(home, "roster", "reset-code", "nobody@school.example")
+    assert unknown.returncode == 1 and "no one with the email" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+
+
+def test_the_data_folder_is_private_to_its_owner(home):
+    """Are the data folder and everything made in it closed to other users (0700 and 0600)?"""
+    home.mkdir(mode=0o755)
+    home.chmod(0o755)  # as an older release left it
+    assert esafety(home, "init", "--demo").returncode == 0
+    assert (
+        esafety(home, "roster", "reset-code", "tom.reed@barley-lane-primary.example").returncode
+        == 0
+    )
+    found = [home, *home.rglob("*")]
+    assert len(found) > 5
+    open_to_others = [str(p.relative_to(home)) for p in found if p.stat().st_mode & 0o077]
+    assert open_to_others == []

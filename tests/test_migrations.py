@@ -169,7 +169,7 @@ def test_standings_follow_every_attempt(any_store, catalogue):
     # The upgrade from release 0.1.0 fills the standings in just as the writes keep them.
     kept = store.scenario_standings(), store.quiz_standings()
     with store.engine.begin() as conn:
-        for table in ("scenario_standings", "quiz_standings", "alembic_version"):
+        for table in ("scenario_standings", "quiz_standings", "sign_ins", "alembic_version"):
             conn.execute(text(f"DROP TABLE {table}"))
     upgraded = Store(store.url)
     assert (upgraded.scenario_standings(), upgraded.quiz_standings()) == kept

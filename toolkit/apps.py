@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import html
 import logging
+import os
+import threading
 from collections.abc import Callable
 
 import ipywidgets as w
@@ -18,6 +20,7 @@ SCHOOL_KEY = "school"
 
 
 def configure_logging() -> None:
+    settings.keep_private()  # also when a page runs in a plain Voila or JupyterLab
     logs = settings.home() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(logs / "apps.log", encoding="utf-8")
@@ -26,6 +29,20 @@ def configure_logging() -> None:
     if not any(isinstance(h, logging.FileHandler) for h in root.handlers):
         root.addHandler(handler)
     root.setLevel(logging.INFO)
+
+
+def client_address() -> str:
+    """The address this page was opened from, as the server saw it; "" where it is not known."""
+    name = "HTTP_" + settings.CLIENT_HEADER.upper().replace("-", "_")
+    if name not in os.environ:
+        # A page made ahead in a preheated kernel learns of its request only now; Voila's
+        # helper waits for it, so it is given a few seconds and no more.
+        from voila.utils import wait_for_request
+
+        waiter = threading.Thread(target=wait_for_request, daemon=True)
+        waiter.start()
+        waiter.join(timeout=5)
+    return os.environ.get(name, "")[:64]
 
 
 def staff_app() -> w.Widget:

@@ -103,6 +103,15 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_roster_reset_code(args: argparse.Namespace) -> int:
+    learner, code = Store(settings.database_url(), create=False).reset_code(args.email)
+    print(
+        f"New access code for {learner.email} (shown only this once; the old code no longer works):"
+    )
+    print_codes([(learner, code)])
+    return 0
+
+
 def print_codes(created: list[tuple[Learner, str]]) -> None:
     width = max(len(learner.email) for learner, _ in created)
     for learner, code in created:
@@ -318,6 +327,8 @@ def voila_command(folder: Path, host: str, port: int, pool: int | None = None) -
         f"--port={port}",
         "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.show_tracebacks=False",
+        # The address each page was opened from, which the server alone sets, for sign-in limits.
+        f"--VoilaConfiguration.http_header_envs=['{settings.CLIENT_HEADER}']",
         f"--VoilaConfiguration.preheat_kernel={pool > 0}",
         f"--VoilaConfiguration.multi_kernel_manager_class=toolkit.server.{manager}",
         f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
@@ -391,6 +402,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", help="The roster CSV file.")
     p.set_defaults(func=cmd_roster_import)
+    p = roster_sub.add_parser(
+        "reset-code", help="Issue someone a new access code; their old one stops working."
+    )
+    p.add_argument("email", help="Their email on the roster.")
+    p.set_defaults(func=cmd_roster_reset_code)
 
     p = sub.add_parser("coverage", help="List every policy clause with what teaches it.")
     p.add_argument("--school", help="One school profile id (default: all schools).")
@@ -467,7 +483,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    settings.keep_private()  # the server and its kernels inherit it
     try:
+        settings.make_home_private()
         return args.func(args)
     except (ContentError, RosterError, StoreError, CommandError, grading.GradingError) as err:
         print(f"esafety: {err}", file=sys.stderr)

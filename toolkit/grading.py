@@ -34,6 +34,7 @@ c.CourseDirectory.course_id = "esafety"
 c.Execute.timeout = 60
 c.ClearSolutions.code_stub = {"python": "# The staff app writes the learner's answer here."}
 c.ClearSolutions.text_stub = "The staff app writes the learner's reflection here."
+c.BaseConverter.permissions = 600  # the course holds answers and what people wrote: owner only
 """
 
 

@@ -34,6 +34,8 @@ from traitlets import Float, Int
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from toolkit import settings
+
 TEMPLATES = Path(__file__).with_name("templates")
 KERNEL_ID = r"(?P<kernel_id>[\w-]+)"
 ENDED_KEPT = 5000  # reasons remembered for pages that ask why their kernel ended
@@ -305,6 +307,9 @@ class PageHandler(TornadoVoilaHandler):
     @tornado.web.authenticated
     async def get(self, path=None):
         _ = self.xsrf_token  # sets the cookie the page's unload beacon sends to end its kernel
+        # The page's kernel learns where it was opened from (for sign-in limits); a browser's
+        # own header of that name is replaced, never believed.
+        self.request.headers[settings.CLIENT_HEADER] = self.request.remote_ip or ""
         manager = self.kernel_manager
         manager.opening()
         pooled = manager.pooled(path)
@@ -359,6 +364,7 @@ class SchoolVoila(Voila):
 
 
 def main() -> None:
+    settings.keep_private()
     sys.exit(SchoolVoila.launch_instance())
 
 

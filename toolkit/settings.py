@@ -8,6 +8,10 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# The header through which the server tells a page's kernel the address the page was opened
+# from; the server sets it on every page request, replacing any a browser sent.
+CLIENT_HEADER = "X-Esafety-Client"
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -81,6 +85,19 @@ def _read(name: str) -> str:
 def home() -> Path:
     """The data folder, made absolute so that Voila kernels started elsewhere agree."""
     return Path(_read("home")).expanduser().resolve()
+
+
+def keep_private() -> None:
+    """Make every file and folder this process (and the kernels it starts) creates readable by
+    its owner alone: 0600 and 0700. The records are about people; the quiz sources hold answers."""
+    os.umask(0o077)
+
+
+def make_home_private() -> None:
+    """Close a data folder made by an older release to everyone but its owner."""
+    folder = home()
+    if folder.is_dir() and folder.stat().st_uid == os.getuid():
+        folder.chmod(0o700)
 
 
 def database_url() -> str:

@@ -6,13 +6,14 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import os
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -48,6 +49,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from toolkit import migrate
 
 BUSY_TIMEOUT_MS = 30_000
+
+# Failed sign-ins allowed in a window, per email and per client address, before signing in
+# pauses. An address allows more, as a staffroom's computers may share one.
+SIGN_IN_WINDOW = timedelta(minutes=15)
+FAILED_PER_EMAIL = 5
+FAILED_PER_CLIENT = 20
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +198,21 @@ tallies = Table(
     UniqueConstraint("delivery_id", "activity_id", "option_id"),
 )
 
+# Every sign-in, its outcome and where it came from (never the code), and each code reset:
+# the record the limit on failed sign-ins counts, and what the DSL can show when asked.
+sign_ins = Table(
+    "sign_ins",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("client", String(64), nullable=False),  # the address the page was opened from
+    Column("page", String(16), nullable=False),  # staff, classroom, or roster for a reset
+    Column("outcome", String(16), nullable=False),  # ok, wrong, limited or reset
+    Index("ix_sign_ins_email", "email", "at"),
+    Index("ix_sign_ins_client", "client", "at"),
+)
+
 
 # --- exceptions -------------------------------------------------------------------------
 
@@ -210,8 +232,21 @@ class DuplicateLearner(StoreError):
 
 
 class SignInFailed(StoreError):
-    def __init__(self) -> None:
-        super().__init__("That email and access code do not match our records.")
+    def __init__(
+        self, message: str = "That email and access code do not match our records."
+    ) -> None:
+        super().__init__(message)
+
+
+class SignInLimited(SignInFailed):
+    """Too many failed sign-ins for this email or from this computer: wait, then try again."""
+
+    def __init__(self, minutes: int) -> None:
+        self.minutes = minutes
+        super().__init__(
+            "Too many sign-ins that did not match, so signing in is paused for "
+            f"{minutes} minute{'s' if minutes != 1 else ''}. Please wait, then try again."
+        )
 
 
 class DuplicateClass(StoreError):
@@ -482,9 +517,13 @@ class Store:
             if existing:
                 raise DuplicateLearner(sorted(existing))
             created = []
-            for (person, code), code_hash in zip(issued, hashes, strict=True):
-                learner_id = conn.execute(
+            first_id = _next_learner_id(conn)
+            for learner_id, ((person, code), code_hash) in enumerate(
+                zip(issued, hashes, strict=True), start=first_id
+            ):
+                conn.execute(
                     insert(learners).values(
+                        id=learner_id,
                         email=person.email,
                         name=person.name,
                         role=person.role,
@@ -493,7 +532,7 @@ class Store:
                         code_hash=code_hash,
                         created_at=now(),
                     )
-                ).inserted_primary_key[0]
+                )
                 created.append(
                     (
                         Learner(
@@ -507,6 +546,8 @@ class Store:
                         code,
                     )
                 )
+            following = str(first_id + len(people))
+            _upsert(conn, meta, {"key": NEXT_LEARNER_ID, "value": following}, {"value": following})
         return created
 
     def learner_count(self) -> int:
@@ -520,17 +561,81 @@ class Store:
             raise UnknownLearner(f"no learner with id {learner_id}")
         return _learner(row)
 
-    def sign_in(self, email: str, code: str) -> Learner:
+    def sign_in(self, email: str, code: str, client: str = "", page: str = "staff") -> Learner:
+        """The learner with this email and access code. Every sign-in is recorded and logged
+        (never the code); failed ones are limited per email and per client address."""
+        email, client = email.strip().lower()[:254], client[:64]
+        wait = self._sign_in_pause(email, client)
+        if wait:
+            self._note_sign_in(email, client, page, "limited")
+            raise SignInLimited(wait)
         with self._read() as conn:
-            row = conn.execute(
-                select(learners).where(learners.c.email == email.strip().lower())
-            ).first()
-        if row is None:
-            check_code(code, _DUMMY_HASH)  # the same work either way, so timing tells nothing
-            raise SignInFailed()
-        if not check_code(code, row.code_hash):
+            row = conn.execute(select(learners).where(learners.c.email == email)).first()
+        # The same work whether or not the email is known, so timing tells nothing.
+        matched = check_code(code, row.code_hash if row else _DUMMY_HASH) and row is not None
+        self._note_sign_in(email, client, page, "ok" if matched else "wrong")
+        if not matched:
             raise SignInFailed()
         return _learner(row)
+
+    def _sign_in_pause(self, email: str, client: str) -> int:
+        """Whole minutes until this email or address may try again; 0 if it may now."""
+        since = now() - SIGN_IN_WINDOW
+        with self._read() as conn:
+            cleared = _utc(  # a success or a new code starts the person's count again
+                conn.scalar(
+                    select(func.max(sign_ins.c.at)).where(
+                        sign_ins.c.email == email, sign_ins.c.outcome.in_(("ok", "reset"))
+                    )
+                )
+            )
+            counts = [(sign_ins.c.email == email, max(since, cleared or since), FAILED_PER_EMAIL)]
+            if client:
+                counts.append((sign_ins.c.client == client, since, FAILED_PER_CLIENT))
+            wait = 0
+            for where, after, limit in counts:
+                failed = conn.scalars(
+                    select(sign_ins.c.at)
+                    .where(where, sign_ins.c.outcome == "wrong", sign_ins.c.at > after)
+                    .order_by(sign_ins.c.at.desc())
+                    .limit(limit)
+                ).all()
+                if len(failed) == limit:  # free again when the oldest of them leaves the window
+                    left = _utc(failed[-1]) + SIGN_IN_WINDOW - now()
+                    wait = max(wait, math.ceil(left.total_seconds() / 60), 1)
+        return wait
+
+    def _note_sign_in(self, email: str, client: str, page: str, outcome: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                insert(sign_ins).values(
+                    at=now(), email=email, client=client, page=page, outcome=outcome
+                )
+            )
+        level = logging.INFO if outcome in ("ok", "reset") else logging.WARNING
+        where = f" from {client}" if client else ""
+        log.log(level, "sign-in %s: %s%s (%s)", outcome, email, where, page)
+
+    def reset_code(self, email: str) -> tuple[Learner, str]:
+        """Issue a person a new access code (shown once); the old one stops working at once."""
+        learner = self._by_email(email)
+        code = new_access_code()
+        code_hash = hash_code(code)
+        with self._write() as conn:
+            conn.execute(
+                update(learners).where(learners.c.id == learner.id).values(code_hash=code_hash)
+            )
+        self._note_sign_in(learner.email, "", "roster", "reset")
+        return learner, code
+
+    def sign_ins_for(self, email: str) -> list[dict]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(sign_ins.c.at, sign_ins.c.client, sign_ins.c.page, sign_ins.c.outcome)
+                .where(sign_ins.c.email == email.strip().lower())
+                .order_by(sign_ins.c.id)
+            ).all()
+        return [{**row._mapping, "at": _utc(row.at)} for row in rows]
 
     # attempts and choices
 
@@ -1017,6 +1122,7 @@ class Store:
             "scenario_attempts": history,
             "quiz_attempts": quizzes,
             "lessons_taught": [dict(r._mapping) for r in taught],
+            "sign_ins": self.sign_ins_for(learner.email),
         }
 
     def erase_learner(self, email: str) -> int:
@@ -1024,6 +1130,7 @@ class Store:
         learner = self._by_email(email)
         with self._write() as conn:
             conn.execute(learners.delete().where(learners.c.id == learner.id))  # cascades
+            conn.execute(sign_ins.delete().where(sign_ins.c.email == learner.email))
         return learner.id
 
     def _by_email(self, email: str) -> Learner:
@@ -1041,6 +1148,17 @@ ScenarioStanding = tuple[datetime | None, str | None]  # (latest completion, its
 QuizStanding = tuple[
     int, datetime | None, str | None
 ]  # (quizzes submitted, latest pass, its version)
+
+
+NEXT_LEARNER_ID = "next_learner_id"
+
+
+def _next_learner_id(conn: Connection) -> int:
+    """A new learner's id: never one an erased person had, as files and logs name people by id
+    (SQLite would reuse the highest id once it is erased)."""
+    counted = conn.scalar(select(meta.c.value).where(meta.c.key == NEXT_LEARNER_ID))
+    highest = conn.scalar(select(func.max(learners.c.id))) or 0
+    return max(int(counted or 0), highest + 1)
 
 
 def _upsert(conn: Connection, table: Table, row: dict, changes: dict | None = None) -> None:
