@@ -328,7 +328,7 @@ def voila_command(folder: Path, host: str, port: int, pool: int | None = None) -
         "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.show_tracebacks=False",
         # The address each page was opened from, which the server alone sets, for sign-in limits.
-        f"--VoilaConfiguration.http_header_envs=['{settings.CLIENT_HEADER}']",
+        f"--VoilaConfiguration.http_header_envs={settings.CLIENT_HEADER}",
         f"--VoilaConfiguration.preheat_kernel={pool > 0}",
         f"--VoilaConfiguration.multi_kernel_manager_class=toolkit.server.{manager}",
         f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",

@@ -132,9 +132,13 @@ def _stop(proc: subprocess.Popen) -> None:
 def serving(home: Path, *extra: str, env_extra: dict | None = None) -> Iterator[Server]:
     """`esafety serve` (with any extra arguments) on a free port for a data folder, stopped after."""
     db_url = f"sqlite:///{home / 'esafety.db'}"
-    store = Store(db_url)
-    store.set_meta("school", SCHOOL)
-    store.close()
+    previous = os.umask(0o077)  # as `esafety init` makes a data folder: its owner's alone
+    try:
+        store = Store(db_url)
+        store.set_meta("school", SCHOOL)
+        store.close()
+    finally:
+        os.umask(previous)
 
     bin_dir = os.path.dirname(sys.executable)
     env = {
@@ -149,6 +153,7 @@ def serving(home: Path, *extra: str, env_extra: dict | None = None) -> Iterator[
     }
     env.pop("ESAFETY_DATABASE_URL", None)
     log = home / f"serve{'-'.join(extra)}.log"
+    log.touch(mode=0o600)
     port = free_port()
     with open(log, "wb") as out:
         proc = subprocess.Popen(
