@@ -1,0 +1,235 @@
+"""Who may open the served pages: the host names answered, and the DSL's token with guesses limited.
+
+A browser on the school's computer sends the server any page's requests, and a site whose name
+is made to point at this machine (DNS rebinding) would have them answered as if typed here; so
+only the server's own names are answered. The DSL app's token is checked in constant time, and
+an address that guesses wrong too often is refused for a while, each failure logged without it.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import logging
+import time
+from collections import OrderedDict, deque
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import jinja2
+import tornado.routing
+import tornado.web
+from jupyter_server.auth.decorator import allow_unauthenticated
+from jupyter_server.auth.identity import IdentityProvider, User
+from jupyter_server.auth.login import LoginFormHandler
+from traitlets import Float, Int
+
+TEMPLATES = Path(__file__).with_name("templates") / "server"
+ADDRESSES_KEPT = 10_000  # addresses whose recent failures are remembered
+WILDCARDS = {"", "0.0.0.0", "::"}
+
+pages = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True
+)
+
+
+# Host names ---------------------------------------------------------------------------------
+
+
+def answered_hosts(listen: str, extra: list[str], machine: str) -> frozenset[str]:
+    """The names the server answers to: localhost, the address it listens on, the extra names
+    set, and the machine's own name when it listens on every address (what Voila prints)."""
+    names = {"localhost", *(name.lower().strip("[]") for name in extra)}
+    if listen in WILDCARDS:
+        names.add(machine.lower())
+    else:
+        names.add(listen.lower().strip("[]"))
+    return frozenset(names)
+
+
+def is_answered(host: str, names: frozenset[str]) -> bool:
+    """Whether a request's Host (without its port) is one of ours; loopback addresses always are."""
+    host = host.lower().strip("[]")
+    if host in names:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class UnknownHost(tornado.routing.Matcher):
+    """Matches the requests whose Host header names another site."""
+
+    def __init__(self, names: frozenset[str]):
+        self.names = names
+
+    def match(self, request) -> dict | None:
+        return None if is_answered(request.host_name, self.names) else {}
+
+
+class UnknownHostHandler(tornado.web.RequestHandler):
+    """Refuses a request for another site's name, saying what to set if the name is ours."""
+
+    def initialize(self, log: logging.Logger) -> None:
+        self.log = log
+
+    def prepare(self) -> None:
+        host = self.request.host_name
+        self.log.warning("Refused a request for the host name %r: not one of this server's", host)
+        self.set_status(403)
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(pages.get_template("unknown-host.html").render(host=host))
+
+
+def refuse_unknown_hosts(
+    app: tornado.web.Application, names: frozenset[str], log: logging.Logger
+) -> None:
+    """Put the host check ahead of every route of the application."""
+    rule = tornado.routing.Rule(UnknownHost(names), UnknownHostHandler, {"log": log})
+    app.default_router.rules.insert(0, rule)
+
+
+# Failed tokens ------------------------------------------------------------------------------
+
+
+class Failures:
+    """Recent failed attempts per client address, forgotten once older than the window."""
+
+    def __init__(self, limit: int, window: float, clock=time.monotonic):
+        self.limit, self.window, self.clock = limit, window, clock
+        self._by_address: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def _recent(self, address: str) -> deque[float]:
+        times = self._by_address.get(address)
+        if times is None:
+            return deque()
+        while times and times[0] <= self.clock() - self.window:
+            times.popleft()
+        if not times:
+            del self._by_address[address]
+        return times
+
+    def add(self, address: str) -> int:
+        """Record a failure; the number within the window, this one included."""
+        times = self._recent(address)
+        times.append(self.clock())
+        self._by_address[address] = times
+        self._by_address.move_to_end(address)
+        while len(self._by_address) > ADDRESSES_KEPT:
+            self._by_address.popitem(last=False)
+        return len(times)
+
+    def wait(self, address: str) -> float:
+        """Seconds before the address may try again; 0 while it is under the limit."""
+        times = self._recent(address)
+        if len(times) < self.limit:
+            return 0.0
+        return max(0.0, times[-self.limit] + self.window - self.clock())
+
+
+class TokenIdentityProvider(IdentityProvider):
+    """The DSL app's token: compared in constant time, guesses limited per client address.
+
+    With no token set (the staff and classroom server) nobody signs in here: the pages have
+    their own sign-in, and everyone is let through as an anonymous visitor.
+    """
+
+    max_failures = Int(5, config=True, help="Wrong tokens allowed per address in the window.")
+    failure_window = Float(
+        900.0, config=True, help="Seconds a wrong token counts against its address."
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.failures = Failures(self.max_failures, self.failure_window)
+
+    @property
+    def auth_enabled(self) -> bool:
+        return bool(self.token)
+
+    def get_handlers(self) -> list:
+        return [(r"/login", TokenLoginHandler)] if self.auth_enabled else []
+
+    def accept(self, handler: tornado.web.RequestHandler, given: str) -> bool:
+        """Whether a token given by a request opens the app; a wrong one counts against its address."""
+        address = handler.request.remote_ip or "unknown"
+        if self.failures.wait(address):
+            self.log.warning("Refused a DSL token from %s: too many wrong tokens, waiting", address)
+            return False
+        if hmac.compare_digest(given.encode(), self.token.encode()):
+            return True
+        count = self.failures.add(address)
+        self.log.warning(
+            "Wrong DSL token from %s (%d of %d allowed in %d minutes)",
+            address,
+            count,
+            self.max_failures,
+            self.failure_window // 60,
+        )
+        return False
+
+    async def get_user_token(self, handler: tornado.web.RequestHandler) -> User | None:
+        given = self.get_token(handler)
+        if not (self.token and given and self.accept(handler, given)):
+            return None
+        user = self.get_user_cookie(handler)
+        if not isinstance(user, User) and user is not None:
+            user = await user
+        return user or self.generate_anonymous_user(handler)
+
+    def process_login_form(self, handler: tornado.web.RequestHandler) -> User | None:
+        given = handler.get_argument("password", default="").strip()
+        if given and self.accept(handler, given):
+            return self.generate_anonymous_user(handler)
+        return None
+
+
+def without_token(url: str) -> str:
+    """A link with its token taken out, so that a refused token is not carried into a form."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "token"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+class TokenLoginHandler(LoginFormHandler):
+    """Says what the DSL app is and how to get its link, with a form for the token; while an
+    address is refused for wrong tokens, says how long to wait instead."""
+
+    def _next(self) -> str:
+        return self.get_argument("next", default=self.base_url)
+
+    def _page(self, refused: bool) -> None:
+        wait = self.identity_provider.failures.wait(self.request.remote_ip or "unknown")
+        if wait:
+            self.set_status(429)
+            self.set_header("Retry-After", str(int(wait) + 1))
+        elif refused:
+            self.set_status(401)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            pages.get_template("login.html").render(
+                next=without_token(self._next()),
+                refused=refused,
+                wait_minutes=int(wait // 60) + 1 if wait else 0,
+                xsrf_token=self.xsrf_token.decode(),
+            )
+        )
+
+    @allow_unauthenticated
+    def get(self) -> None:
+        if self.current_user:
+            self._redirect_safe(self._next())
+            return
+        # Sent here from a link whose token was refused: say so rather than ask in silence.
+        self._page(refused="token" in dict(parse_qsl(urlsplit(self._next()).query)))
+
+    @allow_unauthenticated
+    def post(self) -> None:
+        user = self.identity_provider.process_login_form(self)
+        if user is None:
+            self._page(refused=True)
+            return
+        self.identity_provider.set_login_cookie(self, user)
+        self._redirect_safe(without_token(self._next()))
