@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 from datetime import date
 from pathlib import Path
@@ -279,8 +280,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"and the classroom app on {base}/classroom.ipynb (Ctrl+C stops both)", flush=True)
     if args.host in ("0.0.0.0", "::") and not hosts:
         print(
-            f"Only http://localhost:{args.port}/ is answered until the names people type to reach "
-            f"this machine are set in {settings.SETTINGS['hosts'].env}.",
+            f"Other computers must use this computer's name ({socket.gethostname()}); set "
+            f"{settings.SETTINGS['hosts'].env} to any other name or address they type.",
             flush=True,
         )
     os.execvpe(command[0], command, env)

@@ -126,6 +126,30 @@ def test_buttons_and_inputs_lie_inside_their_column(page, school, path):
     assert page.evaluate(BOXES_OUTSIDE) == []
 
 
+def test_widgets_lie_inside_their_column_in_the_views_after_the_first(page, school):
+    """Signed in (the list of modules, a scenario's first step) and with a lesson started on
+    the board, does every button, field and list still lie inside its column?"""
+    _, email, code = school.learner("column.check")
+    open_page(page, school.url + STAFF)
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Access code", exact=True).fill(code)
+    button(page, "Sign in").click()
+    start = page.get_by_role("button", name=re.compile(r"^Start: ")).first
+    expect(start).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    assert page.evaluate(BOXES_OUTSIDE) == [], "the list of modules"
+    start.click()
+    expect(start).to_have_count(0)
+    expect(page.locator(".esafety .jupyter-button").first).to_be_visible()
+    assert page.evaluate(BOXES_OUTSIDE) == [], "a scenario"
+
+    open_page(page, school.url + CLASSROOM)
+    page.get_by_label("Teacher").select_option(index=1)
+    expect(page.get_by_text("Taught by:")).to_be_visible()
+    button(page, "Start the lesson").click()
+    expect(button(page, "Next")).to_be_visible()
+    assert page.evaluate(BOXES_OUTSIDE) == [], "a lesson on the board"
+
+
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:8866", "localhost.evil.example"])
 def test_a_request_for_another_host_name_is_refused(school, host):
     """Is a request whose Host names another site (a page of that site rebinding its name to
