@@ -13,7 +13,7 @@ This launcher is Voila with four changes:
   page is open but unused for `idle_timeout`, with the page told why (`/esafety/page/ID`);
 - the page's unload beacon can end its kernel (the page gets the `_xsrf` cookie it needs).
 
-Who may open the pages (the host names answered, the DSL's token) is in toolkit.access.
+Who may open the pages is in toolkit.hosts (the names answered) and toolkit.dsl_token.
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from toolkit import settings
-from toolkit.access import TokenIdentityProvider, answered_hosts, pages, refuse_unknown_hosts
+from toolkit.dsl_token import TokenIdentityProvider
+from toolkit.hosts import answered_hosts, refuse_unknown_hosts
+from toolkit.server_pages import send_page
 
 TEMPLATES = Path(__file__).with_name("templates")
 KERNEL_ID = r"(?P<kernel_id>[\w-]+)"
@@ -318,10 +320,8 @@ class PageHandler(TornadoVoilaHandler):
             return
         admission = None if pooled else manager.admit()
         if admission is None:
-            self.set_status(503)
             self.set_header("Retry-After", "5")
-            self.set_header("Cache-Control", "no-store")
-            self.finish(pages.get_template("wait.html").render())
+            send_page(self, "wait.html", 503)
             return
         _admission.set(admission)
         try:

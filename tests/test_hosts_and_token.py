@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from toolkit import settings
-from toolkit.access import Failures, answered_hosts, is_answered, without_token
+from toolkit.dsl_token import Failures, without_token
+from toolkit.hosts import answered_hosts, is_answered
 
 
 @pytest.mark.parametrize(

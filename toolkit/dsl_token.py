@@ -1,97 +1,27 @@
-"""Who may open the served pages: the host names answered, and the DSL's token with guesses limited.
+"""The DSL app's token: checked in constant time, wrong guesses limited per client address.
 
-A browser on the school's computer sends the server any page's requests, and a site whose name
-is made to point at this machine (DNS rebinding) would have them answered as if typed here; so
-only the server's own names are answered. The DSL app's token is checked in constant time, and
-an address that guesses wrong too often is refused for a while, each failure logged without it.
+An address that gives 5 wrong tokens in 15 minutes is refused, even with the right one,
+until the oldest of them is 15 minutes old; each wrong token is logged with its address,
+never the token. Without a token the DSL lands on a page saying what the app is and how to
+get its link.
 """
 
 from __future__ import annotations
 
 import hmac
-import ipaddress
-import logging
 import time
 from collections import OrderedDict, deque
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import jinja2
-import tornado.routing
 import tornado.web
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.auth.login import LoginFormHandler
 from traitlets import Float, Int
 
-TEMPLATES = Path(__file__).with_name("templates") / "server"
+from toolkit.server_pages import send_page
+
 ADDRESSES_KEPT = 10_000  # addresses whose recent failures are remembered
-WILDCARDS = {"", "0.0.0.0", "::"}
-
-pages = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True
-)
-
-
-# Host names ---------------------------------------------------------------------------------
-
-
-def answered_hosts(listen: str, extra: list[str], machine: str) -> frozenset[str]:
-    """The names the server answers to: localhost, the address it listens on, the extra names
-    set, and the machine's own name when it listens on every address (what Voila prints)."""
-    names = {"localhost", *(name.lower().strip("[]") for name in extra)}
-    if listen in WILDCARDS:
-        names.add(machine.lower())
-    else:
-        names.add(listen.lower().strip("[]"))
-    return frozenset(names)
-
-
-def is_answered(host: str, names: frozenset[str]) -> bool:
-    """Whether a request's Host (without its port) is one of ours; loopback addresses always are."""
-    host = host.lower().strip("[]")
-    if host in names:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class UnknownHost(tornado.routing.Matcher):
-    """Matches the requests whose Host header names another site."""
-
-    def __init__(self, names: frozenset[str]):
-        self.names = names
-
-    def match(self, request) -> dict | None:
-        return None if is_answered(request.host_name, self.names) else {}
-
-
-class UnknownHostHandler(tornado.web.RequestHandler):
-    """Refuses a request for another site's name, saying what to set if the name is ours."""
-
-    def initialize(self, log: logging.Logger) -> None:
-        self.log = log
-
-    def prepare(self) -> None:
-        host = self.request.host_name
-        self.log.warning("Refused a request for the host name %r: not one of this server's", host)
-        self.set_status(403)
-        self.set_header("Content-Type", "text/html; charset=UTF-8")
-        self.set_header("Cache-Control", "no-store")
-        self.finish(pages.get_template("unknown-host.html").render(host=host))
-
-
-def refuse_unknown_hosts(
-    app: tornado.web.Application, names: frozenset[str], log: logging.Logger
-) -> None:
-    """Put the host check ahead of every route of the application."""
-    rule = tornado.routing.Rule(UnknownHost(names), UnknownHostHandler, {"log": log})
-    app.default_router.rules.insert(0, rule)
-
-
-# Failed tokens ------------------------------------------------------------------------------
 
 
 class Failures:
@@ -203,18 +133,15 @@ class TokenLoginHandler(LoginFormHandler):
     def _page(self, refused: bool) -> None:
         wait = self.identity_provider.failures.wait(self.request.remote_ip or "unknown")
         if wait:
-            self.set_status(429)
             self.set_header("Retry-After", str(int(wait) + 1))
-        elif refused:
-            self.set_status(401)
-        self.set_header("Cache-Control", "no-store")
-        self.finish(
-            pages.get_template("login.html").render(
-                next=without_token(self._next()),
-                refused=refused,
-                wait_minutes=int(wait // 60) + 1 if wait else 0,
-                xsrf_token=self.xsrf_token.decode(),
-            )
+        send_page(
+            self,
+            "login.html",
+            429 if wait else 401 if refused else 200,
+            next=without_token(self._next()),
+            refused=refused,
+            wait_minutes=int(wait // 60) + 1 if wait else 0,
+            xsrf_token=self.xsrf_token.decode(),
         )
 
     @allow_unauthenticated
