@@ -265,12 +265,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings.SETTINGS["grading"].env: str(settings.grading_root()),
         "PATH": tools + os.pathsep + os.environ.get("PATH", ""),
     }
-    # The token reaches the server in its environment, which only its owner can read (a
-    # command line is seen by everyone on the machine); the server takes it out of its own
-    # environment before any kernel starts.
+    # By environment, which only its owner can read (anyone sees a command line); the server
+    # takes it out of its own before any kernel starts.
     env.pop(settings.SETTINGS["dsl_token"].env, None)
-    if token:
-        env[settings.SETTINGS["dsl_token"].env] = token
+    env.update({settings.SETTINGS["dsl_token"].env: token} if token else {})
     base = f"http://{args.host}:{args.port}/voila/render"
     if args.dsl:
         print(f"Serving the DSL app on {base}/dsl.ipynb?token={token}", flush=True)
@@ -279,11 +277,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"Serving the staff app on {base}/staff.ipynb", flush=True)
         print(f"and the classroom app on {base}/classroom.ipynb (Ctrl+C stops both)", flush=True)
     if args.host in ("0.0.0.0", "::") and not hosts:
-        print(
-            f"Other computers must use this computer's name ({socket.gethostname()}); set "
-            f"{settings.SETTINGS['hosts'].env} to any other name or address they type.",
-            flush=True,
-        )
+        other = f"set {settings.SETTINGS['hosts'].env} to any other name or address they type"
+        print(f"Other computers must use the name {socket.gethostname()}; {other}.", flush=True)
     os.execvpe(command[0], command, env)
     return 0  # not reached
 
