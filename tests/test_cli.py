@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -135,11 +136,11 @@ def test_voila_serves_only_the_staged_apps_no_files_and_manages_kernels(tmp_path
     monkeypatch.setenv("ESAFETY_POOL_SIZE", "7")
     monkeypatch.setenv("ESAFETY_MAX_KERNELS", "40")
     monkeypatch.setenv("ESAFETY_IDLE_MINUTES", "1.5")
-    command = voila_command(folder, "127.0.0.1", 8866)
+    command = voila_command(folder, "127.0.0.1", 8866, hosts=["training.school.example"])
     assert command[1:4] == ["-m", "toolkit.server", str(folder)]
-    assert "--VoilaConfiguration.file_allowlist=[]" in command
     assert "--VoilaConfiguration.preheat_kernel=True" in command
-    assert '"staff.ipynb": {"pool_size": 7}' in " ".join(command)
+    assert "--SchoolVoila.pool_sizes=staff.ipynb=7" in command
+    assert "--SchoolVoila.hosts=training.school.example" in command
     assert "--SchoolKernelManager.max_kernels=40" in command
     assert "--SchoolKernelManager.idle_timeout=90.0" in command
     assert "--KernelManager.autorestart=False" in command
@@ -148,6 +149,32 @@ def test_voila_serves_only_the_staged_apps_no_files_and_manages_kernels(tmp_path
     (folder / "dsl.ipynb").write_text("{}")
     with pytest.raises(CommandError):
         stage_apps(folder)
+
+
+def test_staged_notebooks_have_cell_ids_and_the_command_no_deprecated_syntax(tmp_path):
+    """Are the served notebooks given the cell ids nbformat 4.5 wants, and is Voila's command
+    free of the container syntax traitlets warns about at every start?"""
+    folder = stage_apps(tmp_path / "serve")
+    for notebook in folder.iterdir():
+        cells = json.loads(notebook.read_text("utf-8"))["cells"]
+        assert all(cell.get("id") for cell in cells), notebook.name
+    values = [arg.split("=", 1)[-1] for arg in voila_command(folder, "127.0.0.1", 8866)]
+    assert not [v for v in values if v.startswith(("[", "{"))]
+
+
+def test_serve_dsl_refuses_a_short_token_in_one_line(home):
+    """Does `esafety serve --dsl` with ESAFETY_DSL_TOKEN=1 stop at once, saying what is wrong?"""
+    env = {**os.environ, "ESAFETY_HOME": str(home), "ESAFETY_DSL_TOKEN": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", "serve", "--dsl", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("esafety: ESAFETY_DSL_TOKEN must be at least 32")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize(

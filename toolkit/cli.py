@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
-import shutil
+import socket
 import sys
 from datetime import date
 from pathlib import Path
@@ -244,6 +243,11 @@ def _current_school() -> str:
 def cmd_serve(args: argparse.Namespace) -> int:
     args.port = args.port or (8867 if args.dsl else 8866)
     home = settings.home()
+    try:
+        token = settings.dsl_token() if args.dsl else None
+        hosts = settings.hosts()
+    except settings.SettingError as err:
+        raise CommandError(str(err)) from None
     school_id = _current_school()
     # Validated once here and cached, so that each page's kernel loads it in milliseconds.
     catalogue = cached_catalogue(settings.content_root(), settings.cache_dir())
@@ -252,13 +256,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"Building the module quizzes ({', '.join(missing)} not built yet)", flush=True)
         build_quizzes(catalogue, school_id)
     if args.dsl:
-        token = os.environ.get("ESAFETY_DSL_TOKEN") or secrets.token_urlsafe(24)
         served = stage_apps(home / "dsl-serve", DSL_APP)
         # The DSL's page reads the figures when it opens: never pre-rendered, so never stale.
-        command = [*voila_command(served, args.host, args.port, pool=0), f"--Voila.token={token}"]
+        command = voila_command(served, args.host, args.port, pool=0, hosts=hosts)
+        command.append("--SchoolVoila.need_token=True")
     else:
         served = stage_apps(home / "serve", SERVED_APPS)
-        command = voila_command(served, args.host, args.port)
+        command = voila_command(served, args.host, args.port, hosts=hosts)
     tools = os.path.dirname(sys.executable)  # nbgrader runs `alembic` from here
     env = {
         # The sign-in's code check takes 16 MB for a moment; with glibc's moving threshold a
@@ -270,13 +274,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings.SETTINGS["grading"].env: str(settings.grading_root()),
         "PATH": tools + os.pathsep + os.environ.get("PATH", ""),
     }
+    # By environment, which only its owner can read (anyone sees a command line); the server
+    # takes it out of its own before any kernel starts.
+    env.pop(settings.SETTINGS["dsl_token"].env, None)
+    env.update({settings.SETTINGS["dsl_token"].env: token} if token else {})
     base = f"http://{args.host}:{args.port}/voila/render"
     if args.dsl:
         print(f"Serving the DSL app on {base}/dsl.ipynb?token={token}", flush=True)
-        print("Only someone with this token can open it. Ctrl+C stops it.", flush=True)
+        print("Only someone with this link can open it. Ctrl+C stops it.", flush=True)
     else:
         print(f"Serving the staff app on {base}/staff.ipynb", flush=True)
         print(f"and the classroom app on {base}/classroom.ipynb (Ctrl+C stops both)", flush=True)
+    if args.host in ("0.0.0.0", "::") and not hosts:
+        other = f"set {settings.SETTINGS['hosts'].env} to any other name or address they type"
+        print(f"Other computers must use the name {socket.gethostname()}; {other}.", flush=True)
     os.execvpe(command[0], command, env)
     return 0  # not reached
 
@@ -294,11 +305,17 @@ def stage_apps(folder: Path, apps: tuple[str, ...] = SERVED_APPS) -> Path:
                 f"{folder} holds {stale.name}: it must hold only the served apps; remove it"
             )
     for name in apps:
-        shutil.copyfile(settings.content_root() / "notebooks" / name, folder / name)
+        notebook = json.loads((settings.content_root() / "notebooks" / name).read_text("utf-8"))
+        # nbformat 4.5 wants an id on every cell and warns at each page view without one.
+        for index, cell in enumerate(notebook["cells"]):
+            cell.setdefault("id", f"{Path(name).stem}-{index}")
+        (folder / name).write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
     return folder
 
 
-def voila_command(folder: Path, host: str, port: int, pool: int | None = None) -> list[str]:
+def voila_command(
+    folder: Path, host: str, port: int, pool: int | None = None, hosts: list[str] = ()
+) -> list[str]:
     """Voila serving the staged notebooks and no other files, for many people at once.
 
     The staff page's sign-in form needs no identity, so `pool` of them are rendered ahead in
@@ -315,7 +332,6 @@ def voila_command(folder: Path, host: str, port: int, pool: int | None = None) -
         }
     except settings.SettingError as err:
         raise CommandError(str(err)) from None
-    pools = {"default": {"pool_size": 0}, "staff.ipynb": {"pool_size": pool}}
     manager = "SchoolKernelManager"
     return [
         sys.executable,
@@ -325,19 +341,22 @@ def voila_command(folder: Path, host: str, port: int, pool: int | None = None) -
         "--no-browser",
         f"--Voila.ip={host}",
         f"--port={port}",
-        "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.show_tracebacks=False",
         # The address each page was opened from, which the server alone sets, for sign-in limits.
         f"--VoilaConfiguration.http_header_envs={settings.CLIENT_HEADER}",
         f"--VoilaConfiguration.preheat_kernel={pool > 0}",
         f"--VoilaConfiguration.multi_kernel_manager_class=toolkit.server.{manager}",
-        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+        f"--SchoolVoila.pool_sizes=staff.ipynb={pool}",
+        *(f"--SchoolVoila.hosts={name}" for name in hosts),
         *(f"--{manager}.{name}={value}" for name, value in limits.items()),
         # Ended by the manager's own rules; the culler only needs to run, and often.
         f"--{manager}.cull_idle_timeout={limits['gone_timeout']}",
         f"--{manager}.cull_interval=10",
         # A kernel that dies is not restarted: its page's widgets are gone, and the page says so.
         "--KernelManager.autorestart=False",
+        # Kernels talk to the server over loopback TCP: encrypted (CurveZMQ) where the kernel
+        # supports it, as the one for the pages does.
+        "--KernelManager.transport_encryption=auto",
         # On a loaded machine a page's first output can take many seconds: wait, never blank.
         "--VoilaExecutor.iopub_timeout=120",
         "--VoilaExecutor.startup_timeout=120",

@@ -12,37 +12,40 @@ This launcher is Voila with four changes:
 - a kernel whose page has gone without a word is ended after `gone_timeout`, and one whose
   page is open but unused for `idle_timeout`, with the page told why (`/esafety/page/ID`);
 - the page's unload beacon can end its kernel (the page gets the `_xsrf` cookie it needs).
+
+Who may open the pages is in toolkit.hosts (the names answered) and toolkit.dsl_token.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
+import os
+import socket
 import sys
 import time
 from collections import OrderedDict
 from pathlib import Path
 
-import jinja2
 import tornado.web
 from jupyter_core.utils import ensure_async
 from jupyter_server._tz import utcnow
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
-from traitlets import Float, Int
+from traitlets import Bool, Dict, Float, Int, List, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from toolkit import settings
+from toolkit.dsl_token import TokenIdentityProvider
+from toolkit.hosts import answered_hosts, refuse_unknown_hosts
+from toolkit.server_pages import send_page
 
 TEMPLATES = Path(__file__).with_name("templates")
 KERNEL_ID = r"(?P<kernel_id>[\w-]+)"
 ENDED_KEPT = 5000  # reasons remembered for pages that ask why their kernel ended
-
-_pages = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES / "server"), autoescape=True, trim_blocks=True
-)
 
 
 class SchoolKernelManager(AsyncMappingKernelManager):
@@ -320,10 +323,8 @@ class PageHandler(TornadoVoilaHandler):
             return
         admission = None if pooled else manager.admit()
         if admission is None:
-            self.set_status(503)
             self.set_header("Retry-After", "5")
-            self.set_header("Cache-Control", "no-store")
-            self.finish(_pages.get_template("wait.html").render())
+            send_page(self, "wait.html", 503)
             return
         _admission.set(admission)
         try:
@@ -347,8 +348,65 @@ class PageStateHandler(JupyterHandler):
         self.finish(state)
 
 
+class UntrustedNotebookFilter(logging.Filter):
+    """Drops the warning that a served notebook is "not trusted": trust only decides whether
+    saved outputs are shown, and the served notebooks are saved without outputs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != "Notebook %s is not trusted"
+
+
 class SchoolVoila(Voila):
-    """Voila with the toolkit's kernel manager, page handler and page template."""
+    """Voila with the toolkit's kernel manager, page handler, page template and access rules;
+    it serves its pages and no other files."""
+
+    need_token = Bool(
+        False,
+        config=True,
+        help=f"Open pages only with the DSL's token, read from {settings.SETTINGS['dsl_token'].env} "
+        "in the environment (never the command line, where anyone on the machine could read it).",
+    )
+    hosts = List(
+        Unicode(),
+        config=True,
+        help="Host names answered besides localhost, the loopback addresses and the address "
+        "listened on.",
+    )
+    pool_sizes = Dict(
+        value_trait=Int(),
+        config=True,
+        help="Pages rendered ahead, by notebook (e.g. staff.ipynb=30); others none.",
+    )
+
+    def init_settings(self) -> dict:
+        self.log.addFilter(UntrustedNotebookFilter())
+        self.voila_configuration.file_allowlist = []
+        pools = {"default": {"pool_size": 0}}
+        pools.update({page: {"pool_size": size} for page, size in self.pool_sizes.items()})
+        self.config.VoilaKernelManager.kernel_pools_config = pools
+        self.identity_provider_class = TokenIdentityProvider
+        if self.need_token:
+            self.token = self._token_from_environment()
+        return super().init_settings()
+
+    def _token_from_environment(self) -> str:
+        """The token, taken out of the environment so that the pages' kernels never see it."""
+        env = settings.SETTINGS["dsl_token"].env
+        if not os.environ.get(env):
+            self.log.critical("%s is not set: start the DSL app with 'esafety serve --dsl'", env)
+            self.exit(1)
+        try:
+            return settings.dsl_token()
+        except settings.SettingError as err:
+            self.log.critical("%s", err)
+            self.exit(1)
+        finally:
+            os.environ.pop(env, None)
+
+    def listen(self) -> None:
+        names = answered_hosts(self.ip, self.hosts, socket.gethostname())
+        refuse_unknown_hosts(self.app, names, self.log)
+        super().listen()
 
     def setup_template_dirs(self) -> None:
         super().setup_template_dirs()

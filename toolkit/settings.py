@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TOKEN_LENGTH = 32  # shortest DSL token accepted: guessing it must be hopeless
 
 # The header through which the server tells a page's kernel the address the page was opened
 # from; the server sets it on every page request, replacing any a browser sent.
@@ -69,6 +73,19 @@ SETTINGS = {
         "Minutes (decimals allowed) before an open but unused page is closed; progress is saved "
         "and the page says so.",
         "30",
+    ),
+    # Who may open the pages (see toolkit.access).
+    "dsl_token": Setting(
+        "ESAFETY_DSL_TOKEN",
+        f"The DSL app's token, at least {TOKEN_LENGTH} letters, digits, '-' or '_'; empty means a "
+        "new random one at each start (printed in the link).",
+        "",
+    ),
+    "hosts": Setting(
+        "ESAFETY_HOSTS",
+        "Further names people type to reach the server (e.g. the school server's name or address), "
+        "separated by commas; localhost and the --host address are always answered.",
+        "",
     ),
 }
 
@@ -148,3 +165,41 @@ def minutes(name: str) -> float:
     if not value > 0:
         raise SettingError(f"{setting.env} must be a number of minutes above 0, not {raw!r}")
     return value * 60
+
+
+def dsl_token() -> str:
+    """The DSL app's token as set, checked; a new random one when none is set."""
+    setting, raw = SETTINGS["dsl_token"], _read("dsl_token")
+    if not raw:
+        return secrets.token_urlsafe(TOKEN_LENGTH)
+    if len(raw) < TOKEN_LENGTH or not re.fullmatch(r"[A-Za-z0-9_-]+", raw):
+        raise SettingError(
+            f"{setting.env} must be at least {TOKEN_LENGTH} letters, digits, '-' or '_' "
+            f"(it has {len(raw)}): unset it for a random one at each start, or make "
+            "one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return raw
+
+
+def hosts() -> list[str]:
+    """The further host names set, lower-case; each a plain name or address, no port."""
+    setting = SETTINGS["hosts"]
+    names = [name.strip().lower() for name in _read("hosts").split(",") if name.strip()]
+    for name in names:
+        if not _is_host(name):
+            raise SettingError(
+                f"{setting.env}: {name!r} is not a host name or address: give names such as "
+                "training.school.example or 192.168.1.20, separated by commas, without "
+                "http:// or a port"
+            )
+    return names
+
+
+def _is_host(name: str) -> bool:
+    if ":" in name:  # only an IPv6 address has one
+        try:
+            ipaddress.IPv6Address(name.strip("[]"))
+        except ValueError:
+            return False
+        return True
+    return re.fullmatch(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?", name) is not None

@@ -216,8 +216,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh context per test. Requests off this machine are refused at once (the page
-    asks a CDN for icon fonts; offline, waiting on DNS for them only slows the tests)."""
+    """A fresh context per test. Requests off this machine are refused at once: the pages
+    make none (test_server.py checks), and offline one would only wait on DNS."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])"), lambda r: r.abort())
     context.set_default_timeout(STEP_TIMEOUT_MS)

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import serving
 from tests.browser.keys import axe_findings, button
+from tests.browser.test_server import every_axe_finding
 
 pytestmark = pytest.mark.browser
 
@@ -142,7 +143,8 @@ def test_a_page_whose_server_stops_says_the_connection_is_lost(tmp_path, page):
 
 
 def test_an_open_page_left_unused_is_ended_with_a_message(tmp_path, page):
-    """Is a page left open and unused ended (its kernel too), saying progress is saved?"""
+    """Is a page left open and unused ended (its kernel too), saying progress is saved, with
+    no axe finding at all?"""
     env = {"ESAFETY_POOL_SIZE": "0", "ESAFETY_IDLE_MINUTES": "0.1"}
     with serving(tmp_path, env_extra=env) as server:
         page.goto(server.url + STAFF, timeout=RENDER_TIMEOUT_MS)
@@ -154,3 +156,4 @@ def test_an_open_page_left_unused_is_ended_with_a_message(tmp_path, page):
         assert page_state(server, kernel) == {"state": "ended", "reason": "idle"}
         assert not server.kernels()
         assert axe_findings(page, "page ended") == []
+        assert every_axe_finding(page) == []  # its notice is the page's one main landmark

@@ -13,7 +13,7 @@ from toolkit.store import NewLearner, Store
 
 pytestmark = pytest.mark.browser
 
-TOKEN = "test-token-for-the-dsl-app-only"
+TOKEN = "test-token-for-the-dsl-app-only-0123456789"
 RENDER_TIMEOUT_MS = 60_000
 
 
