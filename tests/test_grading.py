@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 import os
 import random
@@ -15,7 +16,7 @@ import nbformat
 import pytest
 
 from tests.conftest import SCHOOL
-from toolkit import grading
+from toolkit import grading, settings
 from toolkit.content import load_catalogue
 from toolkit.engine import QuizRun
 from toolkit.settings import PROJECT_ROOT
@@ -196,3 +197,91 @@ def test_reflection_marks_from_the_formgrader_are_read_back(course, bank):
         ("contact", 2, bank.reflection.points)
     ]
     assert json.dumps([m.quiz_id for m in marks])
+
+
+def test_quiz_submissions_and_the_gradebook_live_in_the_data_folder(monkeypatch, tmp_path):
+    """With only ESAFETY_HOME set, are submissions and the gradebook kept in the data folder,
+    so that a backup of it holds them, and not in the checkout?"""
+    monkeypatch.setenv("ESAFETY_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("ESAFETY_GRADING", raising=False)
+    root = settings.grading_root()
+    assert root == (tmp_path / "data" / "grading").resolve()
+    assert PROJECT_ROOT not in root.parents
+    monkeypatch.setenv("ESAFETY_GRADING", str(tmp_path / "elsewhere"))
+    assert settings.grading_root() == (tmp_path / "elsewhere").resolve()
+
+
+def test_a_submission_for_an_erased_learner_writes_nothing(course, bank):
+    """Is a quiz submitted by someone no longer on the roster refused, with no notebook
+    written and no gradebook student made?"""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    run = answered(bank, seed=16, right=5)
+    with pytest.raises(grading.LearnerErased):
+        grading.grade(course, 104, bank, run.submission(), "My words.", on_roster=lambda: False)
+    for stage in ("submitted", "autograded", "feedback"):
+        assert not (course / stage / "learner-104").exists()
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id=grading.COURSE_ID) as book:
+        with pytest.raises(MissingEntry):
+            book.find_student("learner-104")
+
+
+MATHS = r"It costs $5, or $6 with \(x\) off; $$y$$ \[z\] \begin{align}a\end{align} \$7"
+
+
+def formgrader_page(notebook: Path) -> str:
+    """The page nbgrader's formgrader shows the DSL for a submission (its own exporter set-up)."""
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.server_extensions.formgrader import handlers
+    from traitlets.config import Config
+
+    config = Config()
+    config.HTMLExporter.template_name = "formgrade"
+    config.HTMLExporter.extra_template_basedirs = [handlers.template_path]
+    resources = {"assignment_id": "contact", "notebook_id": "contact", "submission_id": "1"}
+    resources |= {"index": 0, "total": 1, "base_url": "", "student": "learner-105"}
+    resources |= {"last_name": "", "first_name": "", "notebook_path": "contact.ipynb"}
+    html_page, _ = HTMLExporter(config=config).from_filename(str(notebook), resources=resources)
+    return html_page
+
+
+def test_maths_in_a_reflection_reaches_the_formgrader_as_the_words_typed(course, bank):
+    """Are $...$, \\(...\\), $$...$$ and the like in a reflection shown to the DSL as typed, kept
+    from MathJax (the formgrader's MathJax 2 skips class tex2jax_ignore, script, code...)?"""
+    from bs4 import BeautifulSoup
+
+    typed = f"{MATHS}\n\nA second paragraph, with <b>tags</b> & a line\nbreak."
+    run = answered(bank, seed=17, right=5)
+    grading.grade(course, 105, bank, run.submission(), typed)
+    page = BeautifulSoup(
+        formgrader_page(course / "autograded" / "learner-105" / "contact" / "contact.ipynb"),
+        "html.parser",
+    )
+    (shown,) = page.select(".tex2jax_ignore")
+    assert " ".join(shown.get_text(" ").split()) == " ".join(typed.split())
+    assert shown.find("b") is None  # the tags typed are text
+    for skipped in page.select(".tex2jax_ignore, script, noscript, style, textarea, pre, code"):
+        skipped.decompose()
+    seen = page.get_text()
+    assert not [d for d in ("$", "\\(", "\\[", "\\begin") if d in seen], "MathJax would typeset"
+    source = nbformat.read(
+        course / "submitted" / "learner-105" / "contact" / "contact.ipynb", as_version=4
+    )
+    cell = next(c for c in source.cells if c.metadata["nbgrader"]["grade_id"] == "reflection")
+    assert "$" not in cell.source and "\\" not in cell.source  # nor in the cell (JupyterLab)
+
+
+def test_marking_logs_no_critical_or_untrusted_lines(course, bank, caplog):
+    """Does marking a quiz (and starting nbgrader for it) log nothing CRITICAL and no
+    "not trusted" line, so that a real CRITICAL stands out?"""
+    run = answered(bank, seed=18, right=4)
+    with caplog.at_level(logging.INFO):
+        grading.grade(course, 106, bank, run.submission(), "Fine words.")
+        list(grading.manual_grades(course, ["contact"]))
+    alarms = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.CRITICAL or "not trusted" in r.getMessage()
+    ]
+    assert not alarms
+    assert any("Autograding" in r.getMessage() for r in caplog.records)  # nbgrader's log is seen

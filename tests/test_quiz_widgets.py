@@ -9,6 +9,7 @@ from datetime import date
 
 import ipywidgets as w
 import pytest
+from bs4 import BeautifulSoup
 
 from tests.conftest import SCHOOL
 from tests.test_widgets import click
@@ -139,9 +140,9 @@ def hold_marking(app) -> threading.Event:
     """Make the app's marking wait until the returned event is set."""
     release, real = threading.Event(), app.grader
 
-    def slow(*args):
+    def slow(*args, **kwargs):
         release.wait(30)
-        return real(*args)
+        return real(*args, **kwargs)
 
     app.grader = slow
     return release
@@ -163,7 +164,7 @@ def test_the_learner_sees_progress_while_marking(app):
 def test_a_grading_failure_is_shown_and_the_answers_kept(app, caplog):
     """If marking fails, does the page say so and let the learner submit again?"""
 
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise grading.GradingError("nbgrader is unwell")
 
     real, app.grader = app.grader, broken
@@ -208,3 +209,69 @@ def test_a_quiz_marked_after_sign_out_is_saved_but_not_shown(app, store, learner
     assert result is None or result.comm is None  # if made at all, closed at once
     progress = store.quiz_progress(learner_and_code[0].id, [MODULE])[MODULE]
     assert (progress.status, progress.attempts) == ("passed", 1)
+
+
+def test_a_learner_erased_while_the_quiz_is_open_cannot_submit_it(
+    app, store, course, learner_and_code
+):
+    """If someone is erased while their quiz page is open and then submits, does the page say
+    so plainly, with no notebook written and no gradebook student made again?"""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    learner, _ = learner_and_code
+    app.quiz_buttons[MODULE].click()
+    page = app.quiz
+    answer(page, right=True)
+    page.reflection.value = "Words that must not be kept."
+    store.erase_learner(learner.email)  # as `esafety learner erase` does
+    grading.erase_student(course, learner.id)
+    submit_and_wait(page)
+    shown = " ".join(getattr(c, "value", "") for c in app.body.children)
+    assert "Your answers were not sent" in shown and "were not kept" in shown
+    assert "Sorry, something went wrong" not in app.alert.value
+    student = grading.student_id(learner.id)
+    assert not any((course / stage / student).exists() for stage in ("submitted", "autograded"))
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id=grading.COURSE_ID) as book:
+        with pytest.raises(MissingEntry):
+            book.find_student(student)
+
+
+def test_a_second_press_of_submit_does_nothing(app, store, learner_and_code):
+    """Does a second press of Submit while the first is marked start no second marking and
+    show no alert, with the quiz recorded once?"""
+    release = hold_marking(app)
+    app.quiz_buttons[MODULE].click()
+    page = app.quiz
+    answer(page, right=True)
+    page.submit_button.click()
+    first = page.worker
+    page.submit_button.click()  # reached the kernel before the button was disabled on screen
+    assert page.worker is first and app.alert.value == ""
+    release.set()
+    first.join(120)
+    assert "You passed" in page.result.value and app.alert.value == ""
+    progress = store.quiz_progress(learner_and_code[0].id, [MODULE])[MODULE]
+    assert progress.attempts == 1
+
+
+def test_a_multiple_answer_question_half_right_says_which_parts(app, catalogue):
+    """With one of the right options of a multiple-answer question chosen, is it "Partly
+    right", saying how many right answers were found and missed, and is each chosen option
+    marked right, without naming the missed ones?"""
+    app.quiz_buttons[MODULE].click()
+    page = app.quiz
+    answer(page, right=True)
+    slot, drawn = next(
+        (s, d) for s, d in enumerate(page.run.drawn, 1) if len(d.question.correct_ids()) >= 2
+    )
+    key = drawn.question.correct_ids()
+    for option, box in zip(drawn.options, page.inputs[slot - 1].children, strict=True):
+        box.value = option.id == key[0]
+    submit_and_wait(page)
+    items = BeautifulSoup(page.result.value, "html.parser").select("ol > li")
+    item = " ".join(items[slot - 1].get_text(" ").split())
+    assert item.startswith("Partly right.")
+    assert f"You found 1 of the {len(key)} right answers and missed {len(key) - 1}." in item
+    assert "(a right answer)" in item
+    for missed in key[1:]:
+        assert " ".join(drawn.question.option(missed).text.split()) not in item

@@ -9,7 +9,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +24,7 @@ STUDENT = re.compile(r"^learner-[1-9][0-9]*$")
 OPTION = re.compile(r"^[a-z]$")
 QUESTION = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 REFLECTION_LIMIT = 4000
+MATHS_IGNORED = "tex2jax_ignore mathjax_ignore"  # MathJax 2 and 3 leave these alone
 
 CONFIG = """\
 # The nbgrader course of the module quizzes, written by `esafety quizzes build`.
@@ -35,11 +36,21 @@ c.Execute.timeout = 60
 c.ClearSolutions.code_stub = {"python": "# The staff app writes the learner's answer here."}
 c.ClearSolutions.text_stub = "The staff app writes the learner's reflection here."
 c.BaseConverter.permissions = 600  # the course holds answers and what people wrote: owner only
+# nbgrader's exchange hands notebooks to students; here the staff app writes submissions
+# itself. An empty exchange in this folder stops nbgrader warning, at every start, that its
+# default exchange folder (outside the data folder) cannot be written.
+import os  # noqa: E402
+c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
 """
+EXCHANGE = "exchange"
 
 
 class GradingError(Exception):
     """The quiz could not be built or marked."""
+
+
+class LearnerErased(GradingError):
+    """A submission for someone no longer on the roster: refused, and nothing written."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,7 @@ def build_course(root: Path, banks: list[QuizBank]) -> list[str]:
 
     root.mkdir(parents=True, exist_ok=True)
     (root / "nbgrader_config.py").write_text(CONFIG, encoding="utf-8")
+    _exchange(root)
     built = []
     with _locked(root):
         api = _api(root)
@@ -177,11 +189,26 @@ def answer_source(slot: int, question_id: str, chosen: list[str]) -> str:
 
 
 def reflection_source(text: str) -> str:
-    """The learner's reflection as inert Markdown text for the DSL to read in the formgrader."""
-    text = text.strip()[:REFLECTION_LIMIT] or "(no reflection written)"
-    escaped = html.escape(text, quote=False)
-    escaped = re.sub(r"([\\`*_{}\[\]()#+!|$~-])", r"\\\1", escaped)
-    return escaped.replace("\n", "  \n")
+    """The learner's reflection as the words typed, for the DSL to read in the formgrader.
+
+    One line of HTML (Markdown passes an HTML block through untouched up to a blank line) with
+    every character escaped, so nothing typed becomes markup or Markdown. The formgrader runs
+    MathJax on the page, which skips an element of class tex2jax_ignore (MathJax 2) or
+    mathjax_ignore (MathJax 3); `$` and backslashes are character references as well, so that
+    no maths is found in the cell's source either (JupyterLab looks there).
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()[:REFLECTION_LIMIT]
+    parts = [p.strip("\n") for p in re.split(r"\n[ \t]*\n", text or "(no reflection written)")]
+    body = "".join(
+        "<p>" + "<br>".join(_inert(line) for line in part.split("\n")) + "</p>"
+        for part in parts
+        if part.strip()
+    )
+    return f'<div class="{MATHS_IGNORED}">{body}</div>'
+
+
+def _inert(text: str) -> str:
+    return html.escape(text, quote=True).replace("$", "&#36;").replace("\\", "&#92;")
 
 
 def write_submission(
@@ -224,10 +251,18 @@ def grade(
     bank: QuizBank,
     answers: list[tuple[str, list[str]]],
     reflection: str,
+    on_roster: Callable[[], bool] | None = None,
 ) -> GradedQuiz:
-    """Write the submission and autograde it; one grading at a time across processes."""
+    """Write the submission and autograde it; one grading at a time across processes.
+
+    `on_roster` says whether the learner is still on the roster. It is asked while this course
+    is locked, as `erase_student` locks it too: a person erased before their quiz is marked is
+    refused, and one erased while it is marked has the files removed by `erase_student`.
+    """
     student = student_id(learner_id)
     with _locked(root):
+        if on_roster is not None and not on_roster():
+            raise LearnerErased(f"{student} is no longer on the roster: their quiz was not kept")
         write_submission(root, learner_id, bank, answers, reflection)
         api = _api(root)
         result = api.autograde(bank.id, student, force=True, create=True)
@@ -302,7 +337,14 @@ def _api(root: Path):
     _tools_on_path()
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
+    config.Exchange.root = str(_exchange(root))  # also for a course built before the setting
     return NbGraderAPI(config=config)
+
+
+def _exchange(root: Path) -> Path:
+    folder = root / EXCHANGE
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _tools_on_path() -> None:

@@ -6,15 +6,25 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import ipywidgets as w
+import jinja2
 
 from toolkit.content import Module, QuizBank
-from toolkit.engine import QuizRun
-from toolkit.grading import GradedQuiz
-from toolkit.store import Learner, Store
+from toolkit.engine import DrawnQuestion, QuizRun
+from toolkit.grading import GradedQuiz, LearnerErased
+from toolkit.store import Learner, Store, UnknownAttempt, UnknownLearner
 
-Grader = Callable[[int, QuizBank, list[tuple[str, list[str]]], str], GradedQuiz]
+# (learner id, bank, answers, reflection, on_roster=a check that the learner is still there)
+Grader = Callable[..., GradedQuiz]
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates") / "quiz"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 @dataclass
@@ -33,6 +43,8 @@ class QuizContext:
     alert: Callable[[str], None]
     back: Callable[[], w.Button]
     retake: Callable[[], None]
+    sign_out: Callable[[], None]
+    dsl: str  # who to speak to, as the school's profile names the role
     escape: Callable[[object], str]
     rng: random.Random
 
@@ -43,6 +55,7 @@ class QuizPage:
     def __init__(self, ctx: QuizContext):
         self.ctx = ctx
         self.worker: threading.Thread | None = None
+        self.sent = False  # being marked or marked: a second press of Submit does nothing
         saved = ctx.store.open_quiz(ctx.learner.id, ctx.module.id, ctx.version)
         if saved is None:
             self.run = QuizRun.draw(ctx.bank, ctx.rng)
@@ -125,12 +138,15 @@ class QuizPage:
         return [widget.value] if widget.value is not None else []
 
     def submit(self) -> None:
+        if self.sent:  # a double click's second press reaches the kernel before "disabled" does
+            return
         for slot in range(1, len(self.run.drawn) + 1):
             self.run.answer(slot, self.chosen(slot))
         if self.run.unanswered:
             missing = ", ".join(str(s) for s in self.run.unanswered)
             self.ctx.alert(f"Please answer every question first (not yet answered: {missing}).")
             return
+        self.sent = True
         self.submit_button.disabled = True
         self.progress.value = (
             '<p role="status"><strong>Marking your answers…</strong> This takes a few seconds.</p>'
@@ -138,41 +154,75 @@ class QuizPage:
         self.worker = threading.Thread(target=self.ctx.guarded(self.mark), daemon=True)
         self.worker.start()
 
+    def on_roster(self) -> bool:
+        """Is the learner still on the roster (not erased while this page was open)?"""
+        try:
+            self.ctx.store.learner(self.ctx.learner.id)
+        except UnknownLearner:
+            return False
+        return True
+
     def mark(self) -> None:
         try:
             graded = self.ctx.grader(
-                self.ctx.learner.id, self.ctx.bank, self.run.submission(), self.reflection.value
+                self.ctx.learner.id,
+                self.ctx.bank,
+                self.run.submission(),
+                self.reflection.value,
+                on_roster=self.on_roster,
             )
+            answers = graded.answers(self.run.submission())
+            passed = graded.score >= self.ctx.pass_mark
+            # Saved for the person who submitted, even if they have signed out while it was marked.
+            self.ctx.store.record_quiz_result(self.attempt_id, answers, graded.score, passed)
+        except (LearnerErased, UnknownAttempt):  # erased, before marking or while it ran
+            self.show_erased()
+            return
         except Exception:
+            self.sent = False
             self.submit_button.disabled = False
             self.progress.value = ""
             raise
-        answers = graded.answers(self.run.submission())
-        passed = graded.score >= self.ctx.pass_mark
-        # Saved for the person who submitted, even if they have signed out while it was marked.
-        self.ctx.store.record_quiz_result(self.attempt_id, answers, graded.score, passed)
         self.show_result(graded, passed)
 
+    @staticmethod
+    def heading(text: str) -> w.Label:
+        """A view's title that takes the focus, so the view is read, and scrolled, from its top.
+        A Label, as ipywidgets can focus it (tabbable=False: by script, not by Tab); an HTML
+        widget hands the focus to an inner element that cannot take it, and a box takes none."""
+        title = w.Label(value=text, tabbable=False)
+        title.add_class("esafety-title")
+        return title
+
+    def show_erased(self) -> None:
+        title = self.heading("Your answers were not sent")
+        message = w.HTML(
+            '<div class="esafety-alert" role="alert"><p>Your training records have been removed '
+            "from this school's system, so your answers and your reflection were not kept. If "
+            f"you did not expect this, please speak to {self.ctx.escape(self.ctx.dsl)}.</p></div>"
+        )
+        leave = w.Button(description="Sign out", layout=w.Layout(width="100%"))
+        leave.add_class("esafety-action")
+        leave.on_click(self.ctx.guarded(self.ctx.sign_out))
+        self.ctx.show([title, message, leave], focus=title)
+
     def show_result(self, graded: GradedQuiz, passed: bool) -> None:
-        e = self.ctx.escape
         verdict = (
             "You passed."
             if passed
             else f"You have not passed yet: the pass mark is {self.ctx.pass_mark}%."
         )
-        items = []
-        for slot, (drawn, right) in enumerate(zip(self.run.drawn, graded.correct, strict=True), 1):
-            chosen = [drawn.question.option(i) for i in self.run.answers[slot]]
-            notes = "".join(f"<li>{e(o.text)}: {e(o.feedback)}</li>" for o in chosen)
-            items.append(
-                f"<li><p><strong>{'Correct' if right else 'Not right'}.</strong> {e(drawn.question.text)}</p>"
-                f"<p>You chose:</p><ul>{notes}</ul></li>"
+        items = [
+            answer_item(drawn, self.run.answers[slot], right)
+            for slot, (drawn, right) in enumerate(
+                zip(self.run.drawn, graded.correct, strict=True), 1
             )
+        ]
+        self.title = self.heading(f"{self.ctx.bank.title}: your result")
         self.result = w.HTML(
-            f"<h1>{e(self.ctx.bank.title)}: your result</h1>"
-            f'<div role="status"><p><strong>Your score is {graded.score}%. {verdict}</strong></p></div>'
-            "<p>Your reflection has been sent to be marked by hand.</p>"
-            f"<h2>Your answers</h2><ol>{''.join(items)}</ol>"
+            _TEMPLATES.get_template("result.html.j2").render(
+                score=graded.score, verdict=verdict, items=items
+            )
         )
         buttons = [self.ctx.back()]
         if not passed:
@@ -183,4 +233,26 @@ class QuizPage:
             self.retry_button.add_class("esafety-primary")
             self.retry_button.on_click(self.ctx.guarded(self.ctx.retake))
             buttons.insert(0, self.retry_button)
-        self.ctx.show([self.result, *buttons], focus=buttons[0])
+        self.ctx.show([self.title, self.result, *buttons], focus=self.title)
+
+
+def answer_item(drawn: DrawnQuestion, chosen_ids: list[str], right: bool) -> dict:
+    """One marked question for the result: the verdict, and each chosen option apart from its
+    feedback; for a multiple-answer question, how many right answers were found and missed."""
+    question = drawn.question
+    chosen = [question.option(i) for i in chosen_ids]
+    wanted = len(question.correct_ids())
+    found = sum(o.correct for o in chosen)
+    multiple = question.kind == "multiple"
+    verdict = "Right." if right else "Partly right." if multiple and found else "Not right."
+    return {
+        "question": question.text,
+        "verdict": verdict,
+        "right": right,
+        "multiple": multiple,
+        "found": found,
+        "wanted": wanted,
+        "missed": wanted - found,
+        "wrong": len(chosen) - found,
+        "chosen": [{"text": o.text, "feedback": o.feedback, "correct": o.correct} for o in chosen],
+    }

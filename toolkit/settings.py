@@ -27,7 +27,7 @@ class Setting:
 SETTINGS = {
     "home": Setting(
         "ESAFETY_HOME",
-        "Folder holding the school's data (the progress database and logs).",
+        "Folder holding the school's data (the progress database, quiz submissions and logs).",
         "var",
     ),
     "database_url": Setting(
@@ -37,7 +37,8 @@ SETTINGS = {
     ),
     "grading": Setting(
         "ESAFETY_GRADING",
-        "The nbgrader course folder of the module quizzes; empty means grading/ beside the toolkit.",
+        "The nbgrader course folder of the module quizzes, with the learners' submissions and "
+        "the gradebook; empty means grading/ in the data folder.",
         "",
     ),
     "content": Setting(
@@ -132,8 +133,10 @@ def content_root() -> Path:
 
 
 def grading_root() -> Path:
+    """Submissions and grades are school data, so they live in the data folder; the rest of
+    the course is built again from the content (`esafety init`, or `esafety serve` if missing)."""
     configured = _read("grading")
-    return Path(configured).expanduser().resolve() if configured else PROJECT_ROOT / "grading"
+    return Path(configured).expanduser().resolve() if configured else home() / "grading"
 
 
 def whole_number(name: str, minimum: int = 0) -> int:

@@ -68,6 +68,11 @@ CSS = """
 .esafety .esafety-option.widget-checkbox label { display: flex; gap: 0.5rem; align-items: flex-start; }
 .esafety blockquote { margin: 0.5rem 0; padding-left: 1rem; border-left: 3px solid #555; }
 .esafety .esafety-muted { color: #4a4a4a; }
+.esafety .esafety-title {
+  font-size: 1.8rem; font-weight: bold; line-height: 1.25; height: auto; margin: 0.5rem 0;
+  white-space: normal;
+}
+.esafety .esafety-quiz-feedback { margin: 0.25rem 0 0.75rem; }
 </style>
 """
 
@@ -399,6 +404,8 @@ class StaffApp(App):
             alert=self.show_alert,
             back=self.back_button,
             retake=functools.partial(self.take_quiz, module_id),
+            sign_out=self.sign_out,
+            dsl=self.profile.settings.dsl,
             escape=escape,
             rng=self.rng,
         )
