@@ -53,6 +53,28 @@ def test_validate_fails_on_bad_files_with_every_problem_and_no_traceback(home):
     assert "Traceback" not in result.stderr
 
 
+HOSTILE = [
+    "key-is-mapping",
+    "key-is-list",
+    "too-deep",
+    "alias-bomb",
+    "tab-indented",
+    "binary",
+    "control-character",
+    "empty",
+    "bad-date",
+]
+
+
+def test_validate_reports_hostile_yaml_with_file_and_line_and_no_traceback(home):
+    """Does a malformed YAML file of any shape give its file and line, never a traceback?"""
+    result = esafety(home, "validate", *(str(BAD / f"{name}.yaml") for name in HOSTILE))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    for name in HOSTILE:
+        assert re.search(rf"^\S*/{name}\.yaml: line \d+", result.stderr, re.M), name
+
+
 def test_init_demo_sets_up_a_school_with_working_codes(home):
     """Does `esafety init --demo` set up the school and print codes that sign people in, once?"""
     result = esafety(home, "init", "--demo")
