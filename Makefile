@@ -24,9 +24,14 @@ lint: $(VENV)/.installed-test
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format toolkit tests benchmarks
 
+# Every benchmark, one after another (the trust-sized ones take minutes each);
+# `make bench BENCH_ARGS=--smoke`
+# only checks that each still runs, as `make test` does (tests/test_benchmarks.py).
 bench: $(VENV)/.installed-test chromium
-	$(BIN)/python benchmarks/page_load.py
-	$(BIN)/python benchmarks/quiz_grading.py
+	@for script in benchmarks/*.py; do \
+	  echo "== $$script"; \
+	  $(BIN)/python $$script $(BENCH_ARGS) || exit 1; \
+	done
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'

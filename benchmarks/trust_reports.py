@@ -7,7 +7,9 @@ over several runs, the reports the DSL app and `esafety report` compute, against
 measured in the same run: a plain `SELECT count(*)` over the choices table (the cost of
 touching every row once).
 
-    python benchmarks/trust_reports.py [--staff 5000] [--runs 3] [--keep DIR] [--upgrade]
+    python benchmarks/trust_reports.py [--staff 5000] [--runs 3] [--keep DIR] [--upgrade] [--smoke]
+
+`--smoke` (20 staff, one run of each) only shows that it still runs.
 """
 
 from __future__ import annotations
@@ -257,7 +259,12 @@ def main() -> int:
     parser.add_argument(
         "--upgrade", action="store_true", help="Also time upgrading a release 0.1.0 store."
     )
+    parser.add_argument(
+        "--smoke", action="store_true", help="20 staff, one run each: does it still run?"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.staff, args.runs = 20, 1
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="trust-"))
     folder.mkdir(parents=True, exist_ok=True)
     catalogue = trust_catalogue()

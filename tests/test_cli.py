@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import pty
 import re
 import shutil
 import subprocess
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.cli import CommandError, stage_apps, voila_command
+from toolkit.output_file import OutputError, write_output
 from toolkit.settings import PROJECT_ROOT
 from toolkit.store import SignInFailed, Store
 
@@ -52,6 +55,28 @@ def test_validate_fails_on_bad_files_with_every_problem_and_no_traceback(home):
     assert "yaml-boolean.yaml: /steps/ask/choices/2/label" in result.stderr
     assert "next-missing.yaml: /steps/ask/choices/1/next" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+HOSTILE = [
+    "key-is-mapping",
+    "key-is-list",
+    "too-deep",
+    "alias-bomb",
+    "tab-indented",
+    "binary",
+    "control-character",
+    "empty",
+    "bad-date",
+]
+
+
+def test_validate_reports_hostile_yaml_with_file_and_line_and_no_traceback(home):
+    """Does a malformed YAML file of any shape give its file and line, never a traceback?"""
+    result = esafety(home, "validate", *(str(BAD / f"{name}.yaml") for name in HOSTILE))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    for name in HOSTILE:
+        assert re.search(rf"^\S*/{name}\.yaml: line \d+", result.stderr, re.M), name
 
 
 def test_init_demo_sets_up_a_school_with_working_codes(home):
@@ -97,6 +122,119 @@ def test_roster_import_end_to_end(home, tmp_path):
     assert Store(f"sqlite:///{home / 'esafety.db'}").learner_count() == 1
     missing = esafety(home, "roster", "import", str(tmp_path / "nope.csv"))
     assert missing.returncode == 1 and "cannot read" in missing.stderr
+
+
+def test_roster_import_shows_its_progress_on_a_terminal(home, tmp_path):
+    """Does a roster import draw a progress line when run at a terminal, and keep it off pipes?"""
+    assert esafety(home, "init").returncode == 0
+    rows = "".join(f"P{i},p{i}@school.example,teacher,2026-09-01\n" for i in range(3))
+    staff = tmp_path / "staff.csv"
+    staff.write_text("name,email,role,start_date\n" + rows)
+    terminal, other_end = pty.openpty()
+    env = {**os.environ, "ESAFETY_HOME": str(home), "ESAFETY_GRADING": str(home / "grading")}
+    env.pop("ESAFETY_DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", "roster", "import", str(staff)],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=other_end,
+        text=True,
+        timeout=120,
+    )
+    os.close(other_end)
+    try:
+        shown = os.read(terminal, 4096).decode()
+    except OSError:  # nothing was written to the terminal
+        shown = ""
+    os.close(terminal)
+    assert result.returncode == 0
+    assert "Making access codes: 3 of 3 (100%)" in shown
+    piped = esafety(home, "roster", "import", str(staff))  # already there: refused, no progress
+    assert "Making access codes" not in piped.stderr
+
+
+@pytest.mark.parametrize(
+    "rows,expected",
+    [
+        ("A" * 140_000 + ",a@school.example,teacher,2026-09-01\n", "line 2: the line is over"),
+        (
+            '"' + "A\n" * 70_000 + '",a@school.example,teacher,2026-09-01\n',
+            "line 2: a cell is over",
+        ),
+    ],
+    ids=["long-line", "long-cell"],
+)
+def test_roster_import_refuses_an_oversized_cell_in_one_line(home, tmp_path, rows, expected):
+    """Does a cell past csv's 131,072-character limit give the line and what to do, importing nobody?"""
+    assert esafety(home, "init").returncode == 0
+    staff = tmp_path / "staff.csv"
+    staff.write_text(
+        "name,email,role,start_date\n" + rows + "Bo,bo@school.example,teacher,2026-09-01\n"
+    )
+    result = esafety(home, "roster", "import", str(staff))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert expected in result.stderr and "Export the staff list again as CSV" in result.stderr
+    assert Store(f"sqlite:///{home / 'esafety.db'}").learner_count() == 0
+
+
+def test_roster_import_refuses_a_50_mb_one_line_file(home, tmp_path):
+    """Does a 50 MB file with no line breaks get a one-line message, not a traceback?"""
+    assert esafety(home, "init").returncode == 0
+    huge = tmp_path / "huge.csv"
+    huge.write_text("name,email,role,start_date," + "x" * 50_000_000)
+    result = esafety(home, "roster", "import", str(huge))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{huge}: line 1: the line is over 65,536 characters long" in result.stderr
+    assert Store(f"sqlite:///{home / 'esafety.db'}").learner_count() == 0
+
+
+OUT_COMMANDS = {
+    "learner export": ["learner", "export", "priya.shah@barley-lane-primary.example"],
+    "report": ["report", "--format", "csv"],
+    "lessons print": ["lessons", "print", "safe-5-7"],
+}
+
+
+def test_out_into_a_missing_folder_or_at_a_folder_is_one_line_and_touches_nothing(home, tmp_path):
+    """Does --out naming a missing folder, or a folder, give one line saying where and what to do?"""
+    assert esafety(home, "init", "--demo").returncode == 0
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    (folder / "kept.txt").write_text("kept")
+    for command, args in OUT_COMMANDS.items():
+        missing = tmp_path / "no-such-folder" / "out.html"
+        result = esafety(home, *args, "--out", str(missing))
+        assert result.returncode == 1, command
+        assert "Traceback" not in result.stderr, command
+        assert result.stderr.strip() == (
+            f"esafety: --out {missing}: the folder {missing.parent} does not exist: "
+            "create it first, or choose another"
+        ), command
+        assert not missing.parent.exists()
+        result = esafety(home, *args, "--out", str(folder))
+        assert result.returncode == 1 and "Traceback" not in result.stderr, command
+        line = result.stderr.strip()
+        assert line.startswith(
+            f"esafety: --out {folder} is a folder: name a file in it, e.g. {folder}/"
+        ), command
+        assert "\n" not in line, command
+        assert [p.name for p in folder.iterdir()] == ["kept.txt"], command
+
+
+def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    """If writing --out fails part way (a full disk), is the file that was there kept, with no debris?"""
+    out = tmp_path / "report.csv"
+    out.write_text("last term's report\n")
+
+    def full_disk(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OutputError, match=f"cannot write {out}: No space left on device"):
+        write_output(out, "this term's report\n")
+    assert out.read_text() == "last term's report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.csv"]
 
 
 def test_serve_refuses_to_start_before_init(home):

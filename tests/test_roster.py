@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 
+from toolkit import store as store_module
 from toolkit.roster import RosterError, import_roster, parse_roster
+from toolkit.store import CODE_SCRYPT_N, check_code, hash_code, new_access_code
 
 GOOD = (
     "name,email,role,start_date\n"
@@ -106,3 +108,39 @@ def test_an_optional_group_column_is_kept(store):
     created = import_roster(store, data.encode())
     assert [learner.group for learner, _ in created] == ["KS1", None]
     assert [learner.group for learner in store.learners()] == ["KS1", None]
+
+
+def test_codes_hash_at_the_cost_chosen_for_random_codes_and_old_hashes_still_check():
+    """Are new codes hashed with scrypt n=2**10, and do codes hashed at n=2**14 still sign in?"""
+    code = new_access_code()
+    assert hash_code(code).startswith(f"scrypt${CODE_SCRYPT_N}$8$1$") and CODE_SCRYPT_N == 2**10
+    old = hash_code(code, n=2**14)
+    assert old.startswith("scrypt$16384$8$1$")
+    assert check_code(code, old) and not check_code(new_access_code(), old)
+
+
+def test_a_big_roster_is_hashed_on_every_core_with_progress(store, monkeypatch):
+    """Does a roster past PARALLEL_FROM use worker processes, report progress, and give working codes?"""
+    pools = []
+
+    class CountedPool(store_module.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs.get("max_workers"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(store_module, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(store_module, "_cores", lambda: 2)
+    count = store_module.PARALLEL_FROM + 50
+    rows = "".join(f"P {i},p{i}@school.example,teacher,2026-09-01\n" for i in range(count))
+    seen = []
+    created = import_roster(
+        store, ("name,email,role,start_date\n" + rows).encode(), progress=lambda *a: seen.append(a)
+    )
+    assert pools == [2]
+    assert seen[-1] == (count, count) and len(seen) > 1
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    assert [learner.email for learner, _ in created] == [
+        f"p{i}@school.example" for i in range(count)
+    ]
+    for learner, code in created[:: count // 5]:  # the codes line up with their people
+        assert store.sign_in(learner.email, code).id == learner.id

@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from toolkit.apps import SCHOOL_KEY
 from toolkit.classroom_widgets import lesson_plan_html
 from toolkit.content import BANDS, ROLES, ContentError, json_schemas, load_catalogue
 from toolkit.content_cache import cached_catalogue
+from toolkit.output_file import OutputError, output_path, write_output
 from toolkit.roster import RosterError, import_roster
 from toolkit.store import Learner, NewLearner, Store, StoreError
 
@@ -94,7 +96,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     except OSError as err:
         raise CommandError(f"cannot read {path}: {err.strerror}") from None
     store = Store(settings.database_url())
-    created = import_roster(store, data, source=str(path))
+    created = import_roster(store, data, str(path), terminal_progress("Making access codes"))
     print(
         f"Imported {len(created)} people. Each access code is shown only this once: hand them out now."
     )
@@ -109,6 +111,19 @@ def cmd_roster_reset_code(args: argparse.Namespace) -> int:
     )
     print_codes([(learner, code)])
     return 0
+
+
+def terminal_progress(what: str) -> Callable[[int, int], None] | None:
+    """A progress line on the terminal, redrawn in place; None when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done == total else ""
+        line = f"\r{what}: {done:,} of {total:,} ({done * 100 // max(total, 1)}%)"
+        print(line, end=end, file=sys.stderr, flush=True)
+
+    return show
 
 
 def print_codes(created: list[tuple[Learner, str]]) -> None:
@@ -141,45 +156,42 @@ def cmd_lessons_list(args: argparse.Namespace) -> int:
 
 
 def cmd_lessons_print(args: argparse.Namespace) -> int:
+    out = output_path(args.out, example=f"{args.lesson}.html")
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise CommandError(
+            "write the lesson plan to an .html file; print it from a browser (it has print styles)"
+        )
     catalogue = load_catalogue(settings.content_root())
     if args.lesson not in catalogue.lessons:
         raise CommandError(f"no lesson {args.lesson!r}; see 'esafety lessons list'")
     store = Store(settings.database_url())
     school_id = store.get_meta(SCHOOL_KEY) or DEFAULT_SCHOOL
     profile = catalogue.profile(school_id)
-    out = Path(args.out)
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise CommandError(
-            "write the lesson plan to an .html file; print it from a browser (it has print styles)"
-        )
     lesson = catalogue.lessons[args.lesson].for_school(profile)
-    out.write_text(lesson_plan_html(lesson, profile.name), encoding="utf-8")
+    write_output(out, lesson_plan_html(lesson, profile.name))
     print(f"Wrote the lesson plan of {lesson.title!r} to {out}")
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    out = output_path(args.out, example=f"report.{args.format}")
     catalogue = load_catalogue(settings.content_root())
     store = Store(settings.database_url())
     evidence = report_render.gather(
         store, catalogue, _current_school(), date.today(), args.role, args.group
     )
-    out = Path(args.out)
-    if args.format == "csv":
-        out.write_text(report_render.as_csv(evidence), encoding="utf-8")
-    elif args.format == "html":
-        out.write_text(report_render.as_html(evidence), encoding="utf-8")
-    else:
-        out.write_bytes(report_render.as_pdf(evidence))
+    render = {"csv": report_render.as_csv, "html": report_render.as_html}
+    write_output(out, render.get(args.format, report_render.as_pdf)(evidence))
     print(f"Wrote the {args.format.upper()} report for {len(evidence.matrix)} people to {out}")
     return 0
 
 
 def cmd_learner_export(args: argparse.Namespace) -> int:
+    out = output_path(args.out, example="records.json") if args.out else None
     records = Store(settings.database_url()).export_learner(args.email)
     text = json.dumps(records, indent=2, default=str)
-    if args.out:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    if out:
+        write_output(out, text + "\n")
         print(f"Wrote every record of {args.email} to {args.out}")
     else:
         print(text)
@@ -506,7 +518,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings.make_home_private()
         return args.func(args)
-    except (ContentError, RosterError, StoreError, CommandError, grading.GradingError) as err:
+    except (
+        ContentError,
+        RosterError,
+        StoreError,
+        CommandError,
+        OutputError,
+        grading.GradingError,
+    ) as err:
         print(f"esafety: {err}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped into `head` and the like

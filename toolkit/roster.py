@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -15,6 +15,9 @@ from toolkit.store import DuplicateLearner, Learner, NewLearner, Store
 COLUMNS = ("name", "email", "role", "start_date")  # and an optional "group" column
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+# A person's line is a few hundred characters, even from a spreadsheet with many columns.
+MAX_LINE = 65_536
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # as a spreadsheet ends lines
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,8 @@ def parse_roster(data: bytes, source: str = "roster.csv") -> list[tuple[int, New
             source,
             [RosterProblem(0, "the file is not UTF-8 text: save it as 'CSV UTF-8' and try again")],
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    reader = csv.reader(_lines(text, source))
+    header = next(_rows(reader, source), None)
     if header is None:
         raise RosterError(
             source,
@@ -67,7 +70,7 @@ def parse_roster(data: bytes, source: str = "roster.csv") -> list[tuple[int, New
         )
     where = {c: columns.index(c) for c in COLUMNS}
     people, problems, seen = [], [], {}
-    for row in reader:
+    for row in _rows(reader, source):
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
@@ -88,6 +91,38 @@ def parse_roster(data: bytes, source: str = "roster.csv") -> list[tuple[int, New
     if not people:
         raise RosterError(source, [RosterProblem(0, "the file has a header but no people")])
     return people
+
+
+def _lines(text: str, source: str) -> Iterator[str]:
+    """The file's lines; one too long for a roster stops the import before it fills the memory."""
+    for number, match in enumerate(LINE.finditer(text), start=1):
+        if match.end() - match.start() > MAX_LINE:
+            message = (
+                f"the line is over {MAX_LINE:,} characters long: is this the roster? "
+                "Export the staff list again as CSV (one person a line)"
+            )
+            raise RosterError(source, [RosterProblem(number, message)])
+        yield match.group()
+
+
+def _rows(reader, source: str) -> Iterator[list[str]]:
+    """The reader's rows; a line csv cannot read (a cell over its size limit) is a RosterError."""
+    while True:
+        line = reader.line_num + 1  # where the row starts: a quoted cell may span lines
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            if "field larger than field limit" in str(err):
+                limit = csv.field_size_limit()
+                message = (
+                    f"a cell is over {limit:,} characters long: is this the roster? "
+                    "Export the staff list again as CSV (one person a line)"
+                )
+            else:
+                message = f"cannot read this line as CSV ({err}): export the file again as CSV"
+            raise RosterError(source, [RosterProblem(line, message)]) from None
 
 
 def _person(values: dict[str, str]) -> tuple[NewLearner | None, list[str]]:
@@ -126,12 +161,18 @@ def _date(text: str) -> date | None:
 
 
 def import_roster(
-    store: Store, data: bytes, source: str = "roster.csv"
+    store: Store,
+    data: bytes,
+    source: str = "roster.csv",
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[tuple[Learner, str]]:
-    """Add everyone in the file, or no one; returns each learner with their new access code."""
+    """Add everyone in the file, or no one; returns each learner with their new access code.
+
+    progress(done, total) follows the making of the access codes, the long part of a big file.
+    """
     rows = parse_roster(data, source)
     try:
-        return store.add_learners(person for _, person in rows)
+        return store.add_learners((person for _, person in rows), progress)
     except DuplicateLearner as err:
         taken = set(err.emails)
         raise RosterError(
