@@ -193,7 +193,7 @@ def test_the_matrix_filters_by_group(store, catalogue):
     matrix = reports.completion_matrix(store, catalogue, SCHOOL, TODAY, group="KS2")
     assert [row.learner.name for row in matrix] == ["Ks Two"]
     app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
-    assert [v for _, v in app.group.options] == [None, "KS1", "KS2"]
+    assert [label for label, _ in app.group.options] == ["Everyone", "KS1", "KS2"]
     app.group.value = "KS1"
     assert "Ks One" in app.matrix.value and "Ks Two" not in app.matrix.value
 
@@ -254,3 +254,68 @@ def test_choices_on_content_since_removed_are_kept_without_its_words(store, cata
     rendered = scenario.for_school(catalogue.profile(SCHOOL))
     assert found.what == rendered.steps[scenario.start].choices[0].label
     assert found.times == 1
+
+
+def test_the_dsl_filters_name_their_first_choice(store, catalogue):
+    """Do the Role, Group and Learner dropdowns show "Everyone" / "Choose a learner", not a blank,
+    at first, after the options change and after going back to them?"""
+    add(store, "Teach")
+    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    assert (app.role.label, app.group.label) == ("Everyone", "Everyone")
+    assert app.learner_picker.label == "Choose a learner"
+    app.role.value = "teacher"  # the learner list is made anew
+    assert app.learner_picker.label == "Choose a learner"
+    app.role.value = app.role.options[0][1]
+    assert app.role.label == "Everyone" and app.role.index == 0
+    assert "Teach" in app.matrix.value
+
+
+def test_charts_count_in_whole_numbers(store, catalogue):
+    """With one learner, do the charts' count axes step in whole learners, not 0.2 of one?"""
+    learner = add(store, "Solo", start=date(2026, 9, 1))
+    complete_module(store, catalogue, learner, "contact")
+    attempt = store.start_attempt(learner.id, "friend-request-from-pupil", "v")
+    store.record_choice(attempt, "request", 1, "unsafe", after=0)
+    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    for chart, axis in (
+        (report_render.completion_chart, "x"),
+        (report_render.over_time_chart, "y"),
+        (report_render.misconceptions_chart, "x"),
+    ):
+        figure = chart(evidence)
+        figure.canvas.draw()
+        (axes,) = figure.axes
+        ticks = axes.get_xticks() if axis == "x" else axes.get_yticks()
+        assert len(ticks) and all(t == int(t) for t in ticks), (chart.__name__, ticks)
+
+
+def test_one_month_of_completions_reads_as_a_bar(store, catalogue):
+    """With completions in one month only, does the over-time chart draw a bar of that month's
+    count (not a lone dot)?"""
+    for name in ("Ann", "Bob"):
+        complete_module(store, catalogue, add(store, name), "contact")
+    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    (month, count), *_ = reports.completions_by_month(evidence.matrix)
+    (axes,) = report_render.over_time_chart(evidence).axes
+    assert [bar.get_height() for bar in axes.patches] == [count] == [2]
+    labels = [t.get_text() for t in axes.get_xticklabels()]
+    assert labels == [f"{date.fromisoformat(month + '-01'):%b %Y}"]
+
+
+def test_questions_never_missed_are_not_misconceptions(store, catalogue):
+    """Is a question always answered rightly ("missed 0 of 1") left out of "missed most often"?"""
+    from toolkit.store import QuizAnswer
+
+    learner = add(store, "Right")
+    first, second = catalogue.quizzes["contact"].questions[:2]
+    quiz = store.start_quiz(learner.id, "contact", "v", [])
+    store.record_quiz_result(
+        quiz,
+        [QuizAnswer(1, first.id, ["a"], True), QuizAnswer(2, second.id, ["a"], False)],
+        50,
+        False,
+    )
+    (missed,) = reports.missed_questions(store, catalogue, SCHOOL)
+    assert (missed.times, missed.out_of) == (1, 1)
+    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    assert "0 of 1" not in app.misconceptions.value and "1 of 1" in app.misconceptions.value

@@ -64,6 +64,13 @@ def _figure(width: float = 8, height: float = 4):
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def _whole_numbers(axis) -> None:
+    """Ticks at whole numbers only: there is no half a learner."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def completion_chart(evidence: Evidence):
     """Stacked bars: learners in each status, per module."""
     figure = _figure()
@@ -80,6 +87,7 @@ def completion_chart(evidence: Evidence):
     axes.invert_yaxis()
     axes.set_xlabel("learners")
     axes.set_title("Completion by module")
+    _whole_numbers(axes.xaxis)
     if any(left):
         axes.legend(loc="lower right", fontsize="small")
     else:
@@ -88,20 +96,22 @@ def completion_chart(evidence: Evidence):
 
 
 def over_time_chart(evidence: Evidence):
-    """Cumulative module completions by month."""
+    """Module completions in each month, as bars: one month of data still reads as a chart."""
     figure = _figure(8, 3)
     axes = figure.add_subplot()
     months = completions_by_month(evidence.matrix)
-    total, xs, ys = 0, [], []
-    for month, n in months:
-        total += n
-        xs.append(month)
-        ys.append(total)
-    axes.plot(xs, ys, marker="o", color="#0b4f8a")
+    labels = [f"{date.fromisoformat(month + '-01'):%b %Y}" for month, _ in months]
+    axes.bar(labels, [n for _, n in months], color="#0b4f8a", width=0.6)
+    if len(months) == 1:  # one bar alone would fill the chart's width
+        axes.set_xlim(-1.5, 1.5)
     axes.set_ylabel("modules completed")
-    axes.set_title("Completion over time")
-    axes.tick_params(axis="x", labelrotation=45)
-    if not xs:
+    axes.set_title("Modules completed each month")
+    _whole_numbers(axes.yaxis)
+    if len(months) > 6:
+        axes.tick_params(axis="x", labelrotation=45)
+    if not months:
+        axes.set_yticks([])
+        axes.set_xticks([])
         axes.text(
             0.5, 0.5, "No completions yet", ha="center", va="center", transform=axes.transAxes
         )
@@ -118,7 +128,9 @@ def misconceptions_chart(evidence: Evidence):
     axes.invert_yaxis()
     axes.set_xlabel("times chosen")
     axes.set_title("Unsafe choices made most often")
+    _whole_numbers(axes.xaxis)
     if not top:
+        axes.set_xticks([])
         axes.text(
             0.5,
             0.5,
@@ -128,6 +140,12 @@ def misconceptions_chart(evidence: Evidence):
             transform=axes.transAxes,
         )
     return figure
+
+
+# Each chart with its text alternative, shown as its caption too.
+COMPLETION = (completion_chart, "Completion by module: learners in each status")
+OVER_TIME = (over_time_chart, "Completion over time: modules completed each month")
+MISCONCEPTIONS = (misconceptions_chart, "Unsafe choices made most often")
 
 
 def png(figure) -> bytes:
@@ -200,6 +218,16 @@ def matrix_table(evidence: Evidence) -> str:
     )
 
 
+def figure_html(chart: tuple, evidence: Evidence) -> str:
+    """A chart as an image, with its text alternative as a caption too."""
+    draw, alt = chart
+    data = base64.b64encode(png(draw(evidence))).decode()
+    return (
+        f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+        f"<figcaption>{html.escape(alt)}</figcaption></figure>"
+    )
+
+
 def as_html(evidence: Evidence) -> str:
     e = html.escape
     profile = evidence.profile
@@ -212,13 +240,7 @@ def as_html(evidence: Evidence) -> str:
     )
     complete = sum(row.complete for row in evidence.matrix)
     charts = "".join(
-        f'<figure><img alt="{e(alt)}" src="data:image/png;base64,{base64.b64encode(png(chart(evidence))).decode()}">'
-        f"<figcaption>{e(alt)}</figcaption></figure>"
-        for chart, alt in (
-            (completion_chart, "Completion by module: learners in each status"),
-            (over_time_chart, "Completion over time: modules completed each month, cumulative"),
-            (misconceptions_chart, "Unsafe choices made most often"),
-        )
+        figure_html(chart, evidence) for chart in (COMPLETION, OVER_TIME, MISCONCEPTIONS)
     )
     unsafe = "".join(
         f"<li>{e(m.where)}: “{e(m.what)}” ({m.times} times)</li>" for m in evidence.unsafe
