@@ -164,30 +164,14 @@ class DslApp(App):
     def show_school_wide(self) -> None:
         """Where staff go wrong, and lessons taught: for the whole school, whatever the filters."""
         evidence = self.everyone
-        unsafe = "".join(
-            f"<tr><td>{escape(m.where)}</td><td>{escape(m.what)}</td><td>{m.times}</td></tr>"
-            for m in evidence.unsafe
-        )
-        missed = "".join(
-            f"<tr><td>{escape(m.where)}</td><td>{escape(m.what)}</td><td>{m.times} of {m.out_of}</td></tr>"
-            for m in evidence.missed
-        )
         self.misconceptions.value = (
             "<h2>Where staff go wrong</h2>"
             + report_render.figure_html(report_render.MISCONCEPTIONS, evidence)
-            + "<h3>Unsafe choices made most often</h3>"
-            f'<table><tr><th scope="col">Scenario</th><th scope="col">Choice</th><th scope="col">Times</th></tr>{unsafe}</table>'
-            "<h3>Quiz questions missed most often</h3>"
-            f'<table><tr><th scope="col">Module</th><th scope="col">Question</th><th scope="col">Missed</th></tr>{missed}</table>'
+            + report_render.listing_html(report_render.unsafe_listing(evidence))
+            + report_render.listing_html(report_render.missed_listing(evidence))
         )
-        lesson_rows = "".join(
-            f"<tr><td>{escape(c)}</td><td>{escape(t)}</td><td>{escape(letter)}</td><td>{n}</td></tr>"
-            for c, t, letter, n in evidence.lessons
-        )
-        self.lessons.value = (
-            "<h2>Pupil lessons taught</h2><table>"
-            '<tr><th scope="col">Class</th><th scope="col">Term</th><th scope="col">Lesson</th><th scope="col">Times</th></tr>'
-            f"{lesson_rows or '<tr><td colspan=4>No lessons recorded yet.</td></tr>'}</table>"
+        self.lessons.value = report_render.listing_html(
+            report_render.lessons_listing(evidence), "h2"
         )
 
     def show_matrix(self, move: int = 0) -> None:
@@ -211,14 +195,18 @@ class DslApp(App):
         if learner_id == ANY:
             self.history.value = ""
             return
-        rows = "".join(
-            f"<tr><td>{reports.as_of(h['when'])}</td><td>{escape(h['scenario'])}</td>"
-            f"<td>{escape(h['choice'])}</td><td>{escape(h['outcome'])}</td></tr>"
-            for h in reports.learner_history(self.store, self.catalogue, self.school_id, learner_id)
-        )
-        self.history.value = (
-            '<table><tr><th scope="col">When</th><th scope="col">Scenario</th><th scope="col">Choice</th>'
-            f'<th scope="col">Outcome</th></tr>{rows or "<tr><td colspan=4>No choices yet.</td></tr>"}</table>'
+        history = reports.learner_history(self.store, self.catalogue, self.school_id, learner_id)
+        self.history.value = report_render.listing_html(
+            report_render.Listing(
+                "A learner's choices",
+                ("When", "Scenario", "Choice", "Outcome"),
+                [
+                    (reports.as_of(h["when"]), h["scenario"], h["choice"], h["outcome"])
+                    for h in history
+                ],
+                "No choices yet.",
+            ),
+            heading=None,
         )
 
     def prepare_downloads(self) -> None:

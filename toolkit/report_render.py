@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import csv
-import html
 import io
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+
+import jinja2
 
 from toolkit.content import Catalogue, SchoolProfile
 from toolkit.reports import (
@@ -190,94 +192,142 @@ def as_csv(evidence: Evidence) -> str:
     return out.getvalue()
 
 
+# --- tables ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One table of a report as data, for the page, the HTML report and the PDF alike."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    empty: str  # said in place of rows when there are none
+
+
+def overdue_listing(evidence: Evidence) -> Listing:
+    return Listing(
+        "Overdue or expired training",
+        ("Name", "Role", "Module", "Due"),
+        [
+            (learner.name, learner.role, title, f"{due:%d/%m/%Y}")
+            for learner, title, due in overdue(evidence.matrix, evidence.catalogue)
+        ],
+        "No one is overdue.",
+    )
+
+
+def unsafe_listing(evidence: Evidence) -> Listing:
+    return Listing(
+        "Unsafe choices made most often",
+        ("Scenario", "Choice", "Times"),
+        [(m.where, m.what, str(m.times)) for m in evidence.unsafe],
+        "None yet.",
+    )
+
+
+def missed_listing(evidence: Evidence) -> Listing:
+    return Listing(
+        "Quiz questions missed most often",
+        ("Module", "Question", "Missed"),
+        [(m.where, m.what, f"{m.times} of {m.out_of}") for m in evidence.missed],
+        "None yet.",
+    )
+
+
+def lessons_listing(evidence: Evidence) -> Listing:
+    return Listing(
+        "Pupil lessons taught",
+        ("Class", "Term", "Lesson", "Times"),
+        [(c, t, letter, str(n)) for c, t, letter, n in evidence.lessons],
+        "No lessons recorded yet.",
+    )
+
+
+def status_listing(evidence: Evidence) -> Listing:
+    """The completion chart's figures: learners in each status, per module."""
+    counts = status_counts(evidence.matrix, evidence.catalogue)
+    shown = [s for s in STATUSES if any(c[s] for c in counts.values())]
+    return Listing(
+        "Learners in each status, by module",
+        ("Module", *shown),
+        [
+            (m.title, *(str(counts[m.id][s]) for s in shown))
+            for m in modules_in_order(evidence.catalogue)
+        ],
+        "No one with these filters.",
+    )
+
+
+def months_listing(evidence: Evidence) -> Listing:
+    """The over-time chart's figures: modules completed each month."""
+    return Listing(
+        "Modules completed each month",
+        ("Month", "Modules completed"),
+        [
+            (f"{date.fromisoformat(month + '-01'):%B %Y}", str(n))
+            for month, n in completions_by_month(evidence.matrix)
+        ],
+        "No completions yet.",
+    )
+
+
 # --- HTML -----------------------------------------------------------------------------
 
+_pages = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates") / "report"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
 
-def matrix_table(evidence: Evidence) -> str:
-    """The matrix as an accessible HTML table: status in words, colour only as an extra."""
-    e = html.escape
-    modules = modules_in_order(evidence.catalogue)
-    head = "".join(f'<th scope="col">{e(m.title)}</th>' for m in modules)
-    rows = []
-    for row in evidence.matrix:
-        cells = []
-        for module in modules:
-            cell = row.cells.get(module.id)
-            if cell is None:
-                cells.append("<td>not for this role</td>")
-            else:
-                colour = STATUS_COLOURS[cell.status]
-                cells.append(f'<td style="border-left:6px solid {colour}">{e(cell.text)}</td>')
-        learner = row.learner
-        rows.append(
-            f'<tr><th scope="row">{e(learner.name)}<br><small>{e(learner.role)}</small></th>{"".join(cells)}</tr>'
-        )
-    return (
-        '<table class="esafety-matrix"><caption>Completion by learner and module</caption>'
-        f'<thead><tr><th scope="col">Learner</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-    )
+
+@dataclass(frozen=True)
+class _Picture:
+    alt: str
+    data: str  # PNG, base64
+
+
+def _macro(name: str):
+    return getattr(_pages.get_template("tables.html.j2").module, name)
+
+
+def _picture(chart: tuple, evidence: Evidence) -> _Picture:
+    draw, alt = chart
+    return _Picture(alt, base64.b64encode(png(draw(evidence))).decode())
 
 
 def figure_html(chart: tuple, evidence: Evidence) -> str:
     """A chart as an image, with its text alternative as a caption too."""
-    draw, alt = chart
-    data = base64.b64encode(png(draw(evidence))).decode()
-    return (
-        f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
-        f"<figcaption>{html.escape(alt)}</figcaption></figure>"
-    )
+    return str(_macro("figure")(_picture(chart, evidence)))
+
+
+def listing_html(listing: Listing, heading: str | None = "h3") -> str:
+    """A listing as a table under a heading of its title (None: no heading)."""
+    return str(_macro("listing")(listing, heading))
+
+
+def matrix_table(evidence: Evidence) -> str:
+    """The matrix as an accessible HTML table: status in words, colour only as an extra."""
+    modules = modules_in_order(evidence.catalogue)
+    return str(_macro("matrix")(modules, evidence.matrix, STATUS_COLOURS))
 
 
 def as_html(evidence: Evidence) -> str:
-    e = html.escape
-    profile = evidence.profile
-    overdue_rows = (
-        "".join(
-            f"<tr><td>{e(learner.name)}</td><td>{e(learner.role)}</td><td>{e(title)}</td><td>{due:%d/%m/%Y}</td></tr>"
-            for learner, title, due in overdue(evidence.matrix, evidence.catalogue)
-        )
-        or '<tr><td colspan="4">No one is overdue.</td></tr>'
+    """The whole report as one HTML page, its charts inside it."""
+    return _pages.get_template("report.html.j2").render(
+        profile=evidence.profile,
+        today=evidence.today,
+        complete=sum(row.complete for row in evidence.matrix),
+        people=len(evidence.matrix),
+        charts=[_picture(chart, evidence) for chart in (COMPLETION, OVER_TIME, MISCONCEPTIONS)],
+        overdue=overdue_listing(evidence),
+        unsafe=unsafe_listing(evidence),
+        missed=missed_listing(evidence),
+        lessons=lessons_listing(evidence),
+        modules=modules_in_order(evidence.catalogue),
+        rows=evidence.matrix,
+        colours=STATUS_COLOURS,
     )
-    complete = sum(row.complete for row in evidence.matrix)
-    charts = "".join(
-        figure_html(chart, evidence) for chart in (COMPLETION, OVER_TIME, MISCONCEPTIONS)
-    )
-    unsafe = "".join(
-        f"<li>{e(m.where)}: “{e(m.what)}” ({m.times} times)</li>" for m in evidence.unsafe
-    )
-    missed = "".join(
-        f"<li>{e(m.where)}: {e(m.what)} (missed {m.times} of {m.out_of})</li>"
-        for m in evidence.missed
-    )
-    lessons = (
-        "".join(
-            f"<tr><td>{e(c)}</td><td>{e(t)}</td><td>{e(letter)}</td><td>{n}</td></tr>"
-            for c, t, letter, n in evidence.lessons
-        )
-        or '<tr><td colspan="4">No lessons recorded yet.</td></tr>'
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en-GB"><head><meta charset="utf-8"><title>Social media training: {e(profile.name)}</title>
-<style>body{{font-family:sans-serif;margin:2rem;color:#111}}table{{border-collapse:collapse;margin:1rem 0}}
-td,th{{border:1px solid #888;padding:.3rem .5rem;text-align:left;vertical-align:top}}
-img{{max-width:100%}}@media print{{body{{margin:0}}}}</style></head><body><main>
-<h1>Social media training: evidence for governors and inspectors</h1>
-<p>{e(profile.name)} · report date {evidence.today:%d %B %Y} · policy: {e(profile.policy.title)}
-(approved {e(profile.policy.approved)}, review {e(profile.policy.review)})</p>
-<h2>Completion</h2>
-<p>{complete} of {len(evidence.matrix)} people have completed every module that applies to their role.</p>
-{charts}
-<h2>Overdue or expired training</h2>
-<table><thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Module</th><th scope="col">Due</th></tr></thead>
-<tbody>{overdue_rows}</tbody></table>
-<h2>Where staff go wrong</h2><h3>Unsafe choices made most often</h3><ul>{unsafe or "<li>None yet.</li>"}</ul>
-<h3>Quiz questions missed most often</h3><ul>{missed or "<li>None yet.</li>"}</ul>
-<h2>Pupil lessons taught</h2>
-<table><thead><tr><th scope="col">Class</th><th scope="col">Term</th><th scope="col">Lesson</th><th scope="col">Times</th></tr></thead>
-<tbody>{lessons}</tbody></table>
-<h2>Every learner</h2>{matrix_table(evidence)}
-</main></body></html>
-"""
 
 
 # --- PDF ------------------------------------------------------------------------------
