@@ -132,15 +132,73 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(store, catalogue, val
     assert any(r[3] == "'" + learner_name for r in rows[1:])
 
 
+MARKUP_NAME = "Zoë <b>O'Neil</b> & Co <font size=40>"
+
+
+def pdf_pages(evidence) -> list[str]:
+    """The text of each page of the PDF report, its white space made single spaces."""
+    reader = PdfReader(io.BytesIO(report_render.as_pdf(evidence)))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
 def test_the_pdf_report_opens_and_holds_the_figures(store, catalogue):
     """Does the PDF open, with the school, the date, the policy and the overdue list?"""
     late = add(store, "Late", start=date(2026, 9, 1))
+    pages = pdf_pages(report_render.gather(store, catalogue, SCHOOL, TODAY))
+    assert "Barley Lane Primary School" in pages[0] and "20 November 2026" in pages[0]
+    assert "Social Media Policy" in pages[0]
+    assert any(late.name in page and "Overdue or expired training" in page for page in pages)
+
+
+def test_the_pdf_report_holds_all_the_html_report_holds(store, catalogue):
+    """Does the PDF carry each person's row of the matrix, the lessons taught and the
+    misconceptions, with a name full of markup characters shown as typed?"""
+    people = [add(store, f"Person {n:02d}", start=TODAY) for n in range(3)]
+    odd = add(store, MARKUP_NAME, start=TODAY)
+    oak = store.add_class("Year 1 <Oak> & Ash", "5-7")
+    store.record_delivery(oak.id, "safe-5-7", "v", None, date(2026, 10, 1), [])
+    scenario = catalogue.scenarios["friend-request-from-pupil"]
+    unsafe = next(
+        i for i, c in enumerate(scenario.steps["request"].choices) if c.outcome == "unsafe"
+    )
+    attempt = store.start_attempt(odd.id, scenario.id, "v")
+    store.record_choice(attempt, "request", unsafe, "unsafe", after=0)
+    from toolkit.store import QuizAnswer
+
+    question = catalogue.quizzes["contact"].questions[0]
+    quiz = store.start_quiz(odd.id, "contact", "v", [])
+    store.record_quiz_result(quiz, [QuizAnswer(1, question.id, ["a"], False)], 0, False)
     evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
-    reader = PdfReader(io.BytesIO(report_render.as_pdf(evidence)))
-    assert len(reader.pages) == 4
-    text = reader.pages[0].extract_text()
-    assert "Barley Lane Primary School" in text and "20 November 2026" in text
-    assert "Social Media Policy" in text and late.name in text
+    text = " ".join(pdf_pages(evidence))
+    for person in [*people, odd]:
+        assert f"{person.name} {person.role}" in text  # the row's heading: name, then role
+    assert MARKUP_NAME in text
+    assert "Completion by learner and module" in text
+    for title, rows in (
+        ("Pupil lessons taught", report_render.lessons_listing(evidence).rows),
+        ("Unsafe choices made most often", report_render.unsafe_listing(evidence).rows),
+        ("Quiz questions missed most often", report_render.missed_listing(evidence).rows),
+    ):
+        assert title in text and rows
+        for row in rows:
+            assert " ".join(" ".join(row).split()) in text, (title, row)
+    assert "Year 1 <Oak> & Ash Autumn 2026 Safe 1" in text
+
+
+def test_a_long_pdf_matrix_runs_on_under_its_header(store, catalogue):
+    """Does a matrix longer than a page run on over pages, each starting with its header row?"""
+    store.add_learners(
+        [NewLearner(f"Member {n:03d}", f"m{n}@school.example", "teacher", TODAY) for n in range(60)]
+    )
+    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    header = " ".join(["Learner", *(m.title for m in reports.modules_in_order(catalogue))])
+    pages = [page for page in pdf_pages(evidence) if "Member " in page]
+    assert len(pages) >= 2
+    for page in pages:
+        assert header in page
+        # the header comes before the first row of the page
+        assert page.index(header) < page.index("Member ")
+    assert all(f"Member {n:03d} teacher" in " ".join(pages) for n in range(60))
 
 
 def test_the_html_report_escapes_names_and_describes_charts(store, catalogue):

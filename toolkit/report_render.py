@@ -90,8 +90,8 @@ def completion_chart(evidence: Evidence):
     axes.set_xlabel("learners")
     axes.set_title("Completion by module")
     _whole_numbers(axes.xaxis)
-    if any(left):
-        axes.legend(loc="lower right", fontsize="small")
+    if any(left):  # below the bars, where it hides none of them
+        figure.legend(loc="outside lower center", ncols=4, fontsize="small")
     else:
         axes.text(0.5, 0.5, "No one with these filters", ha="center", transform=axes.transAxes)
     return figure
@@ -122,9 +122,9 @@ def over_time_chart(evidence: Evidence):
 
 def misconceptions_chart(evidence: Evidence):
     """The unsafe choices made most often."""
-    figure = _figure(8, 4)
-    axes = figure.add_subplot()
     top = evidence.unsafe[:8]
+    figure = _figure(8, 1.4 + 0.4 * max(len(top), 2))  # a bar or two stay bars, not blocks
+    axes = figure.add_subplot()
     labels = [_short(m.what, 60).replace("$", r"\$") for m in top]
     axes.barh(labels, [m.times for m in top], color="#a11d21")
     axes.invert_yaxis()
@@ -334,48 +334,10 @@ def as_html(evidence: Evidence) -> str:
 
 
 def as_pdf(evidence: Evidence) -> bytes:
-    """A PDF of the summary, the charts and the overdue list, drawn with matplotlib."""
-    from matplotlib.backends.backend_pdf import PdfPages
+    """The whole report as an A4 PDF (see report_pdf)."""
+    from toolkit.report_pdf import as_pdf  # reportlab is loaded only when a PDF is made
 
-    profile = evidence.profile
-    complete = sum(row.complete for row in evidence.matrix)
-    lines = [
-        "Social media training: evidence for governors and inspectors",
-        "",
-        f"School: {profile.name}",
-        f"Report date: {evidence.today:%d %B %Y}",
-        f"Policy: {profile.policy.title} (approved {profile.policy.approved}, review {profile.policy.review})",
-        f"People on the roster: {len(evidence.matrix)}",
-        f"Completed every module for their role: {complete}",
-        "",
-        "Overdue or expired training:",
-    ]
-    late = overdue(evidence.matrix, evidence.catalogue)
-    lines += [
-        f"  {learner.name} ({learner.role}): {title}, due {due:%d/%m/%Y}"
-        for learner, title, due in late[:40]
-    ]
-    if len(late) > 40:
-        lines.append(f"  … and {len(late) - 40} more (see the CSV export)")
-    if not late:
-        lines.append("  No one is overdue.")
-    buffer = io.BytesIO()
-    with PdfPages(buffer) as pdf:
-        page = _figure(8.27, 11.69)
-        page.text(
-            0.06,
-            0.96,
-            "\n".join(line.replace("$", r"\$") for line in lines),
-            va="top",
-            family="sans-serif",
-            fontsize=9,
-        )
-        pdf.savefig(page)
-        for chart in (completion_chart, over_time_chart, misconceptions_chart):
-            pdf.savefig(chart(evidence))
-        info = pdf.infodict()
-        info["Title"] = f"Social media training: {profile.name}"
-    return buffer.getvalue()
+    return as_pdf(evidence)
 
 
 def gather(
