@@ -206,6 +206,8 @@ def test_the_html_report_escapes_names_and_describes_charts(store, catalogue):
     page = report_render.as_html(report_render.gather(store, catalogue, SCHOOL, TODAY))
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     assert page.count("<img alt=") == 3 and 'lang="en-GB"' in page
+    # each chart's figures in words too, as the PDF has them
+    assert "Learners in each status, by module" in page and "Modules completed each month" in page
 
 
 def test_the_dsl_app_filters_and_shows_a_learners_history(store, catalogue):
