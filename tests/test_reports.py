@@ -349,6 +349,21 @@ def test_charts_count_in_whole_numbers(store, catalogue):
         assert len(ticks) and all(t == int(t) for t in ticks), (chart.__name__, ticks)
 
 
+def test_empty_charts_show_no_fractional_ticks(store, catalogue):
+    """With no one and nothing recorded, do the charts say so without axes of 0.02s?"""
+    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    for chart in (
+        report_render.completion_chart,
+        report_render.over_time_chart,
+        report_render.misconceptions_chart,
+    ):
+        figure = chart(evidence)
+        figure.canvas.draw()
+        (axes,) = figure.axes
+        for ticks in (axes.get_xticks(), axes.get_yticks()):
+            assert all(t == int(t) for t in ticks), (chart.__name__, ticks)
+
+
 def test_one_month_of_completions_reads_as_a_bar(store, catalogue):
     """With completions in one month only, does the over-time chart draw a bar of that month's
     count (not a lone dot)?"""

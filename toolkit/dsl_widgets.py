@@ -29,7 +29,7 @@ PAGE = 50  # people per page of the matrix
 # the page then shows a blank box, so the first option carries a value of its own.
 ANY = ""
 # Buttons and checkboxes size to their words (ipywidgets' fixed widths cut long labels off).
-FIT = {"width": "auto"}
+FIT = {"width": "max-content", "max_width": "100%"}
 
 
 class DslApp(App):

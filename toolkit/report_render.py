@@ -93,6 +93,8 @@ def completion_chart(evidence: Evidence):
     if any(left):  # below the bars, where it hides none of them
         figure.legend(loc="outside lower center", ncols=4, fontsize="small")
     else:
+        axes.set_xticks([])
+        axes.set_yticks([])
         axes.text(0.5, 0.5, "No one with these filters", ha="center", transform=axes.transAxes)
     return figure
 
@@ -133,6 +135,7 @@ def misconceptions_chart(evidence: Evidence):
     _whole_numbers(axes.xaxis)
     if not top:
         axes.set_xticks([])
+        axes.set_yticks([])
         axes.text(
             0.5,
             0.5,
