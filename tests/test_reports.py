@@ -394,3 +394,20 @@ def test_questions_never_missed_are_not_misconceptions(store, catalogue):
     assert (missed.times, missed.out_of) == (1, 1)
     app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
     assert "0 of 1" not in app.misconceptions.value and "1 of 1" in app.misconceptions.value
+
+
+def test_a_pdf_matrix_wider_than_a_page_comes_in_parts(store, catalogue, monkeypatch):
+    """With more modules than a page holds across (a trust has 25), does the PDF give the matrix
+    in parts, each with the learners' names and its modules' titles?"""
+    from toolkit import report_pdf
+
+    monkeypatch.setattr(report_pdf, "MODULES_ACROSS", 4)
+    person = add(store, "Wide", start=TODAY)
+    modules = reports.modules_in_order(catalogue)
+    assert len(modules) > 4
+    pages = pdf_pages(report_render.gather(store, catalogue, SCHOOL, TODAY))
+    parts = [page for page in pages if "Completion by learner and module, part" in page]
+    assert len(parts) == 2 and "part 1 of 2" in parts[0] and "part 2 of 2" in parts[1]
+    for part, group in zip(parts, (modules[:4], modules[4:]), strict=True):
+        assert " ".join(["Learner", *(m.title for m in group)]) in part
+        assert f"{person.name} {person.role}" in part

@@ -52,6 +52,7 @@ FOOT = 9 * mm  # where the footer's line sits
 WIDTH = A4[0] - 2 * MARGIN  # of the text on an upright page
 WIDE = A4[1] - 2 * MARGIN  # of the text on a page turned sideways, for the matrix
 ROOM = 45 * mm  # a heading needs this much of its table below it on the same page
+MODULES_ACROSS = 6  # columns of modules a sideways page holds with their titles unbroken
 GRID = colors.HexColor("#888888")
 HEAD = colors.HexColor("#e8e8e8")
 
@@ -195,11 +196,10 @@ class Words(Flowable):
             baseline -= style.leading
 
 
-def matrix_table(evidence: Evidence, styles) -> Table:
-    """Every person by every module, status in words; a coloured mark as in the HTML."""
-    modules = modules_in_order(evidence.catalogue)
+def matrix_table(evidence: Evidence, modules: list, styles) -> Table:
+    """Every person by these modules, status in words; a coloured mark as in the HTML."""
     first = 50 * mm
-    widths = [first] + [(WIDE - first) / len(modules)] * len(modules)
+    widths = [first] + [(WIDE - first) / max(len(modules), 1)] * len(modules)
     rows = [[text("Learner", styles["head"])] + [text(m.title, styles["head"]) for m in modules]]
     for row in evidence.matrix:
         learner = row.learner
@@ -216,6 +216,24 @@ def matrix_table(evidence: Evidence, styles) -> Table:
         rows.append([Words("No one on the roster.", styles["cell"])] + [""] * len(modules))
         spans.append(("SPAN", (0, 1), (-1, 1)))
     return _table(rows, widths, spans)
+
+
+def matrix_parts(evidence: Evidence, styles) -> list:
+    """The matrix, in parts of at most MODULES_ACROSS modules when a trust has more than a
+    page's width holds, each part starting on a page of its own."""
+    modules = modules_in_order(evidence.catalogue)
+    groups = [
+        modules[start : start + MODULES_ACROSS] for start in range(0, len(modules), MODULES_ACROSS)
+    ] or [[]]
+    parts = []
+    for number, group in enumerate(groups, start=1):
+        title = "Completion by learner and module"
+        if len(groups) > 1:
+            title += f", part {number} of {len(groups)}: {group[0].title} to {group[-1].title}"
+            if number > 1:
+                parts.append(PageBreak())
+        parts += [text(title, styles["h3"]), matrix_table(evidence, group, styles)]
+    return parts
 
 
 def _story(evidence: Evidence) -> list:
@@ -259,8 +277,7 @@ def _story(evidence: Evidence) -> list:
         NextPageTemplate("sideways"),
         PageBreak(),
         text("Every learner", styles["h2"]),
-        text("Completion by learner and module", styles["h3"]),
-        matrix_table(evidence, styles),
+        *matrix_parts(evidence, styles),
     ]
 
 
