@@ -154,6 +154,10 @@ def test_the_pdf_report_holds_all_the_html_report_holds(store, catalogue):
     """Does the PDF carry each person's row of the matrix, the lessons taught and the
     misconceptions, with a name full of markup characters shown as typed?"""
     people = [add(store, f"Person {n:02d}", start=TODAY) for n in range(3)]
+    ((beyond_latin_1, _),) = store.add_learners(
+        [NewLearner("Łukasz Wróbel-Ştefănescu", "lukasz@school.example", "teacher", TODAY)]
+    )
+    people.append(beyond_latin_1)
     odd = add(store, MARKUP_NAME, start=TODAY)
     oak = store.add_class("Year 1 <Oak> & Ash", "5-7")
     store.record_delivery(oak.id, "safe-5-7", "v", None, date(2026, 10, 1), [])
