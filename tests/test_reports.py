@@ -189,6 +189,14 @@ def test_the_pdf_report_holds_all_the_html_report_holds(store, catalogue):
     assert "Year 1 <Oak> & Ash Autumn 2026 Safe 1" in text
 
 
+def test_the_reports_of_a_school_with_no_one_yet(store, catalogue):
+    """With no one on the roster, do the PDF and HTML reports still come out, saying so?"""
+    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    text = " ".join(pdf_pages(evidence))
+    assert "No one on the roster." in text and "No one with these filters." in text
+    assert "No one with these filters." in report_render.as_html(evidence)
+
+
 def test_a_long_pdf_matrix_runs_on_under_its_header(store, catalogue):
     """Does a matrix longer than a page run on over pages, each starting with its header row?"""
     store.add_learners(

@@ -288,7 +288,9 @@ def _share(width: float, parts: tuple[float, ...]) -> list[float]:
 def _first_wide(evidence: Evidence) -> list[float]:
     """Module titles take a wide first column; the counts share the rest."""
     columns = len(status_listing(evidence).headers)
-    first = 60 * mm if columns > 1 else WIDTH
+    if columns == 1:  # no one, so no statuses
+        return [WIDTH]
+    first = 60 * mm
     return [first] + [(WIDTH - first) / (columns - 1)] * (columns - 1)
 
 

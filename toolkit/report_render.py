@@ -257,7 +257,9 @@ def status_listing(evidence: Evidence) -> Listing:
         [
             (m.title, *(str(counts[m.id][s]) for s in shown))
             for m in modules_in_order(evidence.catalogue)
-        ],
+        ]
+        if shown
+        else [],
         "No one with these filters.",
     )
 
