@@ -132,15 +132,85 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(store, catalogue, val
     assert any(r[3] == "'" + learner_name for r in rows[1:])
 
 
+MARKUP_NAME = "Zoë <b>O'Neil</b> & Co <font size=40>"
+
+
+def pdf_pages(evidence) -> list[str]:
+    """The text of each page of the PDF report, its white space made single spaces."""
+    reader = PdfReader(io.BytesIO(report_render.as_pdf(evidence)))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
 def test_the_pdf_report_opens_and_holds_the_figures(store, catalogue):
     """Does the PDF open, with the school, the date, the policy and the overdue list?"""
     late = add(store, "Late", start=date(2026, 9, 1))
+    pages = pdf_pages(report_render.gather(store, catalogue, SCHOOL, TODAY))
+    assert "Barley Lane Primary School" in pages[0] and "20 November 2026" in pages[0]
+    assert "Social Media Policy" in pages[0]
+    assert any(late.name in page and "Overdue or expired training" in page for page in pages)
+
+
+def test_the_pdf_report_holds_all_the_html_report_holds(store, catalogue):
+    """Does the PDF carry each person's row of the matrix, the lessons taught and the
+    misconceptions, with a name full of markup characters shown as typed?"""
+    people = [add(store, f"Person {n:02d}", start=TODAY) for n in range(3)]
+    ((beyond_latin_1, _),) = store.add_learners(
+        [NewLearner("Łukasz Wróbel-Ştefănescu", "lukasz@school.example", "teacher", TODAY)]
+    )
+    people.append(beyond_latin_1)
+    odd = add(store, MARKUP_NAME, start=TODAY)
+    oak = store.add_class("Year 1 <Oak> & Ash", "5-7")
+    store.record_delivery(oak.id, "safe-5-7", "v", None, date(2026, 10, 1), [])
+    scenario = catalogue.scenarios["friend-request-from-pupil"]
+    unsafe = next(
+        i for i, c in enumerate(scenario.steps["request"].choices) if c.outcome == "unsafe"
+    )
+    attempt = store.start_attempt(odd.id, scenario.id, "v")
+    store.record_choice(attempt, "request", unsafe, "unsafe", after=0)
+    from toolkit.store import QuizAnswer
+
+    question = catalogue.quizzes["contact"].questions[0]
+    quiz = store.start_quiz(odd.id, "contact", "v", [])
+    store.record_quiz_result(quiz, [QuizAnswer(1, question.id, ["a"], False)], 0, False)
     evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
-    reader = PdfReader(io.BytesIO(report_render.as_pdf(evidence)))
-    assert len(reader.pages) == 4
-    text = reader.pages[0].extract_text()
-    assert "Barley Lane Primary School" in text and "20 November 2026" in text
-    assert "Social Media Policy" in text and late.name in text
+    text = " ".join(pdf_pages(evidence))
+    for person in [*people, odd]:
+        assert f"{person.name} {person.role}" in text  # the row's heading: name, then role
+    assert MARKUP_NAME in text
+    assert "Completion by learner and module" in text
+    for title, rows in (
+        ("Pupil lessons taught", report_render.lessons_listing(evidence).rows),
+        ("Unsafe choices made most often", report_render.unsafe_listing(evidence).rows),
+        ("Quiz questions missed most often", report_render.missed_listing(evidence).rows),
+    ):
+        assert title in text and rows
+        for row in rows:
+            assert " ".join(" ".join(row).split()) in text, (title, row)
+    assert "Year 1 <Oak> & Ash Autumn 2026 Safe 1" in text
+
+
+def test_the_reports_of_a_school_with_no_one_yet(store, catalogue):
+    """With no one on the roster, do the PDF and HTML reports still come out, saying so?"""
+    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    text = " ".join(pdf_pages(evidence))
+    assert "No one on the roster." in text and "No one with these filters." in text
+    assert "No one with these filters." in report_render.as_html(evidence)
+
+
+def test_a_long_pdf_matrix_runs_on_under_its_header(store, catalogue):
+    """Does a matrix longer than a page run on over pages, each starting with its header row?"""
+    store.add_learners(
+        [NewLearner(f"Member {n:03d}", f"m{n}@school.example", "teacher", TODAY) for n in range(60)]
+    )
+    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    header = " ".join(["Learner", *(m.title for m in reports.modules_in_order(catalogue))])
+    pages = [page for page in pdf_pages(evidence) if "Member " in page]
+    assert len(pages) >= 2
+    for page in pages:
+        assert header in page
+        # the header comes before the first row of the page
+        assert page.index(header) < page.index("Member ")
+    assert all(f"Member {n:03d} teacher" in " ".join(pages) for n in range(60))
 
 
 def test_the_html_report_escapes_names_and_describes_charts(store, catalogue):
@@ -148,6 +218,8 @@ def test_the_html_report_escapes_names_and_describes_charts(store, catalogue):
     page = report_render.as_html(report_render.gather(store, catalogue, SCHOOL, TODAY))
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     assert page.count("<img alt=") == 3 and 'lang="en-GB"' in page
+    # each chart's figures in words too, as the PDF has them
+    assert "Learners in each status, by module" in page and "Modules completed each month" in page
 
 
 def test_the_dsl_app_filters_and_shows_a_learners_history(store, catalogue):
@@ -193,7 +265,7 @@ def test_the_matrix_filters_by_group(store, catalogue):
     matrix = reports.completion_matrix(store, catalogue, SCHOOL, TODAY, group="KS2")
     assert [row.learner.name for row in matrix] == ["Ks Two"]
     app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
-    assert [v for _, v in app.group.options] == [None, "KS1", "KS2"]
+    assert [label for label, _ in app.group.options] == ["Everyone", "KS1", "KS2"]
     app.group.value = "KS1"
     assert "Ks One" in app.matrix.value and "Ks Two" not in app.matrix.value
 
@@ -254,3 +326,100 @@ def test_choices_on_content_since_removed_are_kept_without_its_words(store, cata
     rendered = scenario.for_school(catalogue.profile(SCHOOL))
     assert found.what == rendered.steps[scenario.start].choices[0].label
     assert found.times == 1
+
+
+def test_the_dsl_filters_name_their_first_choice(store, catalogue):
+    """Do the Role, Group and Learner dropdowns show "Everyone" / "Choose a learner", not a blank,
+    at first, after the options change and after going back to them?"""
+    add(store, "Teach")
+    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    assert (app.role.label, app.group.label) == ("Everyone", "Everyone")
+    assert app.learner_picker.label == "Choose a learner"
+    app.role.value = "teacher"  # the learner list is made anew
+    assert app.learner_picker.label == "Choose a learner"
+    app.role.value = app.role.options[0][1]
+    assert app.role.label == "Everyone" and app.role.index == 0
+    assert "Teach" in app.matrix.value
+
+
+def test_charts_count_in_whole_numbers(store, catalogue):
+    """With one learner, do the charts' count axes step in whole learners, not 0.2 of one?"""
+    learner = add(store, "Solo", start=date(2026, 9, 1))
+    complete_module(store, catalogue, learner, "contact")
+    attempt = store.start_attempt(learner.id, "friend-request-from-pupil", "v")
+    store.record_choice(attempt, "request", 1, "unsafe", after=0)
+    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    for chart, axis in (
+        (report_render.completion_chart, "x"),
+        (report_render.over_time_chart, "y"),
+        (report_render.misconceptions_chart, "x"),
+    ):
+        figure = chart(evidence)
+        figure.canvas.draw()
+        (axes,) = figure.axes
+        ticks = axes.get_xticks() if axis == "x" else axes.get_yticks()
+        assert len(ticks) and all(t == int(t) for t in ticks), (chart.__name__, ticks)
+
+
+def test_empty_charts_show_no_fractional_ticks(store, catalogue):
+    """With no one and nothing recorded, do the charts say so without axes of 0.02s?"""
+    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    for chart in (
+        report_render.completion_chart,
+        report_render.over_time_chart,
+        report_render.misconceptions_chart,
+    ):
+        figure = chart(evidence)
+        figure.canvas.draw()
+        (axes,) = figure.axes
+        for ticks in (axes.get_xticks(), axes.get_yticks()):
+            assert all(t == int(t) for t in ticks), (chart.__name__, ticks)
+
+
+def test_one_month_of_completions_reads_as_a_bar(store, catalogue):
+    """With completions in one month only, does the over-time chart draw a bar of that month's
+    count (not a lone dot)?"""
+    for name in ("Ann", "Bob"):
+        complete_module(store, catalogue, add(store, name), "contact")
+    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    (month, count), *_ = reports.completions_by_month(evidence.matrix)
+    (axes,) = report_render.over_time_chart(evidence).axes
+    assert [bar.get_height() for bar in axes.patches] == [count] == [2]
+    labels = [t.get_text() for t in axes.get_xticklabels()]
+    assert labels == [f"{date.fromisoformat(month + '-01'):%b %Y}"]
+
+
+def test_questions_never_missed_are_not_misconceptions(store, catalogue):
+    """Is a question always answered rightly ("missed 0 of 1") left out of "missed most often"?"""
+    from toolkit.store import QuizAnswer
+
+    learner = add(store, "Right")
+    first, second = catalogue.quizzes["contact"].questions[:2]
+    quiz = store.start_quiz(learner.id, "contact", "v", [])
+    store.record_quiz_result(
+        quiz,
+        [QuizAnswer(1, first.id, ["a"], True), QuizAnswer(2, second.id, ["a"], False)],
+        50,
+        False,
+    )
+    (missed,) = reports.missed_questions(store, catalogue, SCHOOL)
+    assert (missed.times, missed.out_of) == (1, 1)
+    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    assert "0 of 1" not in app.misconceptions.value and "1 of 1" in app.misconceptions.value
+
+
+def test_a_pdf_matrix_wider_than_a_page_comes_in_parts(store, catalogue, monkeypatch):
+    """With more modules than a page holds across (a trust has 25), does the PDF give the matrix
+    in parts, each with the learners' names and its modules' titles?"""
+    from toolkit import report_pdf
+
+    monkeypatch.setattr(report_pdf, "MODULES_ACROSS", 4)
+    person = add(store, "Wide", start=TODAY)
+    modules = reports.modules_in_order(catalogue)
+    assert len(modules) > 4
+    pages = pdf_pages(report_render.gather(store, catalogue, SCHOOL, TODAY))
+    parts = [page for page in pages if "Completion by learner and module, part" in page]
+    assert len(parts) == 2 and "part 1 of 2" in parts[0] and "part 2 of 2" in parts[1]
+    for part, group in zip(parts, (modules[:4], modules[4:]), strict=True):
+        assert " ".join(["Learner", *(m.title for m in group)]) in part
+        assert f"{person.name} {person.role}" in part

@@ -25,6 +25,11 @@ DSL_CSS = """
 
 
 PAGE = 50  # people per page of the matrix
+# A dropdown's "no filter" choice: ipywidgets takes a value of None for "nothing selected" and
+# the page then shows a blank box, so the first option carries a value of its own.
+ANY = ""
+# Buttons and checkboxes size to their words (ipywidgets' fixed widths cut long labels off).
+FIT = {"width": "max-content", "max_width": "100%"}
 
 
 class DslApp(App):
@@ -43,15 +48,19 @@ class DslApp(App):
         super().__init__(store, catalogue, school_id, today, DSL_CSS, "esafety-dsl")
         self.school_id = school_id
         self.role = w.Dropdown(
-            description="Role", options=[("Everyone", None), *((r, r) for r in ROLES)]
+            description="Role", options=[("Everyone", ANY), *((r, r) for r in ROLES)]
         )
         self.role.observe(lambda _change: self.guarded(self.show_figures)(), names="value")
         groups = sorted({learner.group for learner in store.learners() if learner.group})
         self.group = w.Dropdown(
-            description="Group", options=[("Everyone", None), *((g, g) for g in groups)]
+            description="Group", options=[("Everyone", ANY), *((g, g) for g in groups)]
         )
         self.group.observe(lambda _change: self.guarded(self.show_figures)(), names="value")
-        self.learner_picker = w.Dropdown(description="Learner", layout=w.Layout(width="100%"))
+        self.learner_picker = w.Dropdown(
+            description="Learner",
+            options=[("Choose a learner", ANY)],
+            layout=w.Layout(width="100%"),
+        )
         self.learner_picker.observe(
             lambda _change: self.guarded(self.show_history)(), names="value"
         )
@@ -59,14 +68,17 @@ class DslApp(App):
         # A trust's matrix has thousands of rows: the page shows it a page of people at a time.
         self.first = 0
         self.behind_only = w.Checkbox(
-            description="Only people with training overdue, expired or failed", indent=False
+            description="Only people with training overdue, expired or failed",
+            indent=False,
+            layout=FIT,
         )
         self.behind_only.observe(lambda _change: self.guarded(self.show_figures)(), names="value")
         self.earlier = self.on_click(
-            w.Button(description=f"Previous {PAGE} people"), lambda: self.show_matrix(-PAGE)
+            w.Button(description=f"Previous {PAGE} people", layout=FIT),
+            lambda: self.show_matrix(-PAGE),
         )
         self.later = self.on_click(
-            w.Button(description=f"Next {PAGE} people"), lambda: self.show_matrix(PAGE)
+            w.Button(description=f"Next {PAGE} people", layout=FIT), lambda: self.show_matrix(PAGE)
         )
         self.page_status = w.HTML()
         self.misconceptions, self.lessons, self.history, self.downloads = (
@@ -75,9 +87,12 @@ class DslApp(App):
             w.HTML(),
             w.HTML(),
         )
-        self.reload_button = self.on_click(w.Button(description="Reload the figures"), self.refresh)
+        self.reload_button = self.on_click(
+            w.Button(description="Reload the figures", layout=FIT), self.refresh
+        )
         self.download_button = self.on_click(
-            w.Button(description="Prepare CSV and PDF downloads"), self.prepare_downloads
+            w.Button(description="Prepare CSV and PDF downloads", layout=FIT),
+            self.prepare_downloads,
         )
         self.show(
             [
@@ -106,7 +121,9 @@ class DslApp(App):
 
     def evidence(self) -> report_render.Evidence:
         """The figures as last read from the store, for the role and group chosen."""
-        matrix = reports.filtered(self.everyone.matrix, self.role.value, self.group.value)
+        matrix = reports.filtered(
+            self.everyone.matrix, self.role.value or None, self.group.value or None
+        )
         return dataclasses.replace(self.everyone, matrix=matrix)
 
     def matrix_rows(self) -> list[reports.MatrixRow]:
@@ -136,41 +153,25 @@ class DslApp(App):
         )
         self.first = 0
         self.show_matrix()
-        self.charts.value = figure(
-            report_render.completion_chart(evidence),
-            "Completion by module: learners in each status",
-        ) + figure(report_render.over_time_chart(evidence), "Completion over time, by month")
-        self.learner_picker.options = [("Choose a learner", None)] + [
+        self.charts.value = "".join(
+            report_render.figure_html(chart, evidence)
+            for chart in (report_render.COMPLETION, report_render.OVER_TIME)
+        )
+        self.learner_picker.options = [("Choose a learner", ANY)] + [
             (f"{row.learner.name} ({row.learner.email})", row.learner.id) for row in evidence.matrix
         ]
 
     def show_school_wide(self) -> None:
         """Where staff go wrong, and lessons taught: for the whole school, whatever the filters."""
         evidence = self.everyone
-        unsafe = "".join(
-            f"<tr><td>{escape(m.where)}</td><td>{escape(m.what)}</td><td>{m.times}</td></tr>"
-            for m in evidence.unsafe
-        )
-        missed = "".join(
-            f"<tr><td>{escape(m.where)}</td><td>{escape(m.what)}</td><td>{m.times} of {m.out_of}</td></tr>"
-            for m in evidence.missed
-        )
         self.misconceptions.value = (
             "<h2>Where staff go wrong</h2>"
-            + figure(report_render.misconceptions_chart(evidence), "Unsafe choices made most often")
-            + "<h3>Unsafe choices made most often</h3>"
-            f'<table><tr><th scope="col">Scenario</th><th scope="col">Choice</th><th scope="col">Times</th></tr>{unsafe}</table>'
-            "<h3>Quiz questions missed most often</h3>"
-            f'<table><tr><th scope="col">Module</th><th scope="col">Question</th><th scope="col">Missed</th></tr>{missed}</table>'
+            + report_render.figure_html(report_render.MISCONCEPTIONS, evidence)
+            + report_render.listing_html(report_render.unsafe_listing(evidence))
+            + report_render.listing_html(report_render.missed_listing(evidence))
         )
-        lesson_rows = "".join(
-            f"<tr><td>{escape(c)}</td><td>{escape(t)}</td><td>{escape(letter)}</td><td>{n}</td></tr>"
-            for c, t, letter, n in evidence.lessons
-        )
-        self.lessons.value = (
-            "<h2>Pupil lessons taught</h2><table>"
-            '<tr><th scope="col">Class</th><th scope="col">Term</th><th scope="col">Lesson</th><th scope="col">Times</th></tr>'
-            f"{lesson_rows or '<tr><td colspan=4>No lessons recorded yet.</td></tr>'}</table>"
+        self.lessons.value = report_render.listing_html(
+            report_render.lessons_listing(evidence), "h2"
         )
 
     def show_matrix(self, move: int = 0) -> None:
@@ -191,17 +192,21 @@ class DslApp(App):
 
     def show_history(self) -> None:
         learner_id = self.learner_picker.value
-        if learner_id is None:
+        if learner_id == ANY:
             self.history.value = ""
             return
-        rows = "".join(
-            f"<tr><td>{reports.as_of(h['when'])}</td><td>{escape(h['scenario'])}</td>"
-            f"<td>{escape(h['choice'])}</td><td>{escape(h['outcome'])}</td></tr>"
-            for h in reports.learner_history(self.store, self.catalogue, self.school_id, learner_id)
-        )
-        self.history.value = (
-            '<table><tr><th scope="col">When</th><th scope="col">Scenario</th><th scope="col">Choice</th>'
-            f'<th scope="col">Outcome</th></tr>{rows or "<tr><td colspan=4>No choices yet.</td></tr>"}</table>'
+        history = reports.learner_history(self.store, self.catalogue, self.school_id, learner_id)
+        self.history.value = report_render.listing_html(
+            report_render.Listing(
+                "A learner's choices",
+                ("When", "Scenario", "Choice", "Outcome"),
+                [
+                    (reports.as_of(h["when"]), h["scenario"], h["choice"], h["outcome"])
+                    for h in history
+                ],
+                "No choices yet.",
+            ),
+            heading=None,
         )
 
     def prepare_downloads(self) -> None:
@@ -213,12 +218,3 @@ class DslApp(App):
             f'<p><a download="training-{stamp}.csv" href="data:text/csv;base64,{csv_data}">Download the CSV</a> · '
             f'<a download="training-{stamp}.pdf" href="data:application/pdf;base64,{pdf_data}">Download the PDF</a></p>'
         )
-
-
-def figure(chart, alt: str) -> str:
-    """A matplotlib chart as an image in the page, with its text alternative as a caption too."""
-    data = base64.b64encode(report_render.png(chart)).decode()
-    return (
-        f'<figure><img alt="{escape(alt)}" src="data:image/png;base64,{data}">'
-        f"<figcaption>{escape(alt)}</figcaption></figure>"
-    )

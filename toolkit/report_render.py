@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import csv
-import html
 import io
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+
+import jinja2
 
 from toolkit.content import Catalogue, SchoolProfile
 from toolkit.reports import (
@@ -64,6 +66,13 @@ def _figure(width: float = 8, height: float = 4):
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def _whole_numbers(axis) -> None:
+    """Ticks at whole numbers only: there is no half a learner."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def completion_chart(evidence: Evidence):
     """Stacked bars: learners in each status, per module."""
     figure = _figure()
@@ -80,28 +89,33 @@ def completion_chart(evidence: Evidence):
     axes.invert_yaxis()
     axes.set_xlabel("learners")
     axes.set_title("Completion by module")
-    if any(left):
-        axes.legend(loc="lower right", fontsize="small")
+    _whole_numbers(axes.xaxis)
+    if any(left):  # below the bars, where it hides none of them
+        figure.legend(loc="outside lower center", ncols=4, fontsize="small")
     else:
+        axes.set_xticks([])
+        axes.set_yticks([])
         axes.text(0.5, 0.5, "No one with these filters", ha="center", transform=axes.transAxes)
     return figure
 
 
 def over_time_chart(evidence: Evidence):
-    """Cumulative module completions by month."""
+    """Module completions in each month, as bars: one month of data still reads as a chart."""
     figure = _figure(8, 3)
     axes = figure.add_subplot()
     months = completions_by_month(evidence.matrix)
-    total, xs, ys = 0, [], []
-    for month, n in months:
-        total += n
-        xs.append(month)
-        ys.append(total)
-    axes.plot(xs, ys, marker="o", color="#0b4f8a")
+    labels = [f"{date.fromisoformat(month + '-01'):%b %Y}" for month, _ in months]
+    axes.bar(labels, [n for _, n in months], color="#0b4f8a", width=0.6)
+    if len(months) == 1:  # one bar alone would fill the chart's width
+        axes.set_xlim(-1.5, 1.5)
     axes.set_ylabel("modules completed")
-    axes.set_title("Completion over time")
-    axes.tick_params(axis="x", labelrotation=45)
-    if not xs:
+    axes.set_title("Modules completed each month")
+    _whole_numbers(axes.yaxis)
+    if len(months) > 6:
+        axes.tick_params(axis="x", labelrotation=45)
+    if not months:
+        axes.set_yticks([])
+        axes.set_xticks([])
         axes.text(
             0.5, 0.5, "No completions yet", ha="center", va="center", transform=axes.transAxes
         )
@@ -110,15 +124,18 @@ def over_time_chart(evidence: Evidence):
 
 def misconceptions_chart(evidence: Evidence):
     """The unsafe choices made most often."""
-    figure = _figure(8, 4)
-    axes = figure.add_subplot()
     top = evidence.unsafe[:8]
+    figure = _figure(8, 1.4 + 0.4 * max(len(top), 2))  # a bar or two stay bars, not blocks
+    axes = figure.add_subplot()
     labels = [_short(m.what, 60).replace("$", r"\$") for m in top]
     axes.barh(labels, [m.times for m in top], color="#a11d21")
     axes.invert_yaxis()
     axes.set_xlabel("times chosen")
     axes.set_title("Unsafe choices made most often")
+    _whole_numbers(axes.xaxis)
     if not top:
+        axes.set_xticks([])
+        axes.set_yticks([])
         axes.text(
             0.5,
             0.5,
@@ -128,6 +145,12 @@ def misconceptions_chart(evidence: Evidence):
             transform=axes.transAxes,
         )
     return figure
+
+
+# Each chart with its text alternative, shown as its caption too.
+COMPLETION = (completion_chart, "Completion by module: learners in each status")
+OVER_TIME = (over_time_chart, "Completion over time: modules completed each month")
+MISCONCEPTIONS = (misconceptions_chart, "Unsafe choices made most often")
 
 
 def png(figure) -> bytes:
@@ -172,138 +195,158 @@ def as_csv(evidence: Evidence) -> str:
     return out.getvalue()
 
 
+# --- tables ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One table of a report as data, for the page, the HTML report and the PDF alike."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    empty: str  # said in place of rows when there are none
+
+
+def overdue_listing(evidence: Evidence) -> Listing:
+    return Listing(
+        "Overdue or expired training",
+        ("Name", "Role", "Module", "Due"),
+        [
+            (learner.name, learner.role, title, f"{due:%d/%m/%Y}")
+            for learner, title, due in overdue(evidence.matrix, evidence.catalogue)
+        ],
+        "No one is overdue.",
+    )
+
+
+def unsafe_listing(evidence: Evidence) -> Listing:
+    return Listing(
+        "Unsafe choices made most often",
+        ("Scenario", "Choice", "Times"),
+        [(m.where, m.what, str(m.times)) for m in evidence.unsafe],
+        "None yet.",
+    )
+
+
+def missed_listing(evidence: Evidence) -> Listing:
+    return Listing(
+        "Quiz questions missed most often",
+        ("Module", "Question", "Missed"),
+        [(m.where, m.what, f"{m.times} of {m.out_of}") for m in evidence.missed],
+        "None yet.",
+    )
+
+
+def lessons_listing(evidence: Evidence) -> Listing:
+    return Listing(
+        "Pupil lessons taught",
+        ("Class", "Term", "Lesson", "Times"),
+        [(c, t, letter, str(n)) for c, t, letter, n in evidence.lessons],
+        "No lessons recorded yet.",
+    )
+
+
+def status_listing(evidence: Evidence) -> Listing:
+    """The completion chart's figures: learners in each status, per module."""
+    counts = status_counts(evidence.matrix, evidence.catalogue)
+    shown = [s for s in STATUSES if any(c[s] for c in counts.values())]
+    return Listing(
+        "Learners in each status, by module",
+        ("Module", *shown),
+        [
+            (m.title, *(str(counts[m.id][s]) for s in shown))
+            for m in modules_in_order(evidence.catalogue)
+        ]
+        if shown
+        else [],
+        "No one with these filters.",
+    )
+
+
+def months_listing(evidence: Evidence) -> Listing:
+    """The over-time chart's figures: modules completed each month."""
+    return Listing(
+        "Modules completed each month",
+        ("Month", "Modules completed"),
+        [
+            (f"{date.fromisoformat(month + '-01'):%B %Y}", str(n))
+            for month, n in completions_by_month(evidence.matrix)
+        ],
+        "No completions yet.",
+    )
+
+
 # --- HTML -----------------------------------------------------------------------------
+
+_pages = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates") / "report"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+@dataclass(frozen=True)
+class _Picture:
+    alt: str
+    data: str  # PNG, base64
+
+
+def _macro(name: str):
+    return getattr(_pages.get_template("tables.html.j2").module, name)
+
+
+def _picture(chart: tuple, evidence: Evidence) -> _Picture:
+    draw, alt = chart
+    return _Picture(alt, base64.b64encode(png(draw(evidence))).decode())
+
+
+def figure_html(chart: tuple, evidence: Evidence) -> str:
+    """A chart as an image, with its text alternative as a caption too."""
+    return str(_macro("figure")(_picture(chart, evidence)))
+
+
+def listing_html(listing: Listing, heading: str | None = "h3") -> str:
+    """A listing as a table under a heading of its title (None: no heading)."""
+    return str(_macro("listing")(listing, heading))
 
 
 def matrix_table(evidence: Evidence) -> str:
     """The matrix as an accessible HTML table: status in words, colour only as an extra."""
-    e = html.escape
     modules = modules_in_order(evidence.catalogue)
-    head = "".join(f'<th scope="col">{e(m.title)}</th>' for m in modules)
-    rows = []
-    for row in evidence.matrix:
-        cells = []
-        for module in modules:
-            cell = row.cells.get(module.id)
-            if cell is None:
-                cells.append("<td>not for this role</td>")
-            else:
-                colour = STATUS_COLOURS[cell.status]
-                cells.append(f'<td style="border-left:6px solid {colour}">{e(cell.text)}</td>')
-        learner = row.learner
-        rows.append(
-            f'<tr><th scope="row">{e(learner.name)}<br><small>{e(learner.role)}</small></th>{"".join(cells)}</tr>'
-        )
-    return (
-        '<table class="esafety-matrix"><caption>Completion by learner and module</caption>'
-        f'<thead><tr><th scope="col">Learner</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-    )
+    return str(_macro("matrix")(modules, evidence.matrix, STATUS_COLOURS))
 
 
 def as_html(evidence: Evidence) -> str:
-    e = html.escape
-    profile = evidence.profile
-    overdue_rows = (
-        "".join(
-            f"<tr><td>{e(learner.name)}</td><td>{e(learner.role)}</td><td>{e(title)}</td><td>{due:%d/%m/%Y}</td></tr>"
-            for learner, title, due in overdue(evidence.matrix, evidence.catalogue)
-        )
-        or '<tr><td colspan="4">No one is overdue.</td></tr>'
+    """The whole report as one HTML page, its charts inside it."""
+    return _pages.get_template("report.html.j2").render(
+        profile=evidence.profile,
+        today=evidence.today,
+        complete=sum(row.complete for row in evidence.matrix),
+        people=len(evidence.matrix),
+        completion=_picture(COMPLETION, evidence),
+        statuses=status_listing(evidence),
+        over_time=_picture(OVER_TIME, evidence),
+        months=months_listing(evidence),
+        misconceptions=_picture(MISCONCEPTIONS, evidence),
+        overdue=overdue_listing(evidence),
+        unsafe=unsafe_listing(evidence),
+        missed=missed_listing(evidence),
+        lessons=lessons_listing(evidence),
+        modules=modules_in_order(evidence.catalogue),
+        rows=evidence.matrix,
+        colours=STATUS_COLOURS,
     )
-    complete = sum(row.complete for row in evidence.matrix)
-    charts = "".join(
-        f'<figure><img alt="{e(alt)}" src="data:image/png;base64,{base64.b64encode(png(chart(evidence))).decode()}">'
-        f"<figcaption>{e(alt)}</figcaption></figure>"
-        for chart, alt in (
-            (completion_chart, "Completion by module: learners in each status"),
-            (over_time_chart, "Completion over time: modules completed each month, cumulative"),
-            (misconceptions_chart, "Unsafe choices made most often"),
-        )
-    )
-    unsafe = "".join(
-        f"<li>{e(m.where)}: “{e(m.what)}” ({m.times} times)</li>" for m in evidence.unsafe
-    )
-    missed = "".join(
-        f"<li>{e(m.where)}: {e(m.what)} (missed {m.times} of {m.out_of})</li>"
-        for m in evidence.missed
-    )
-    lessons = (
-        "".join(
-            f"<tr><td>{e(c)}</td><td>{e(t)}</td><td>{e(letter)}</td><td>{n}</td></tr>"
-            for c, t, letter, n in evidence.lessons
-        )
-        or '<tr><td colspan="4">No lessons recorded yet.</td></tr>'
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en-GB"><head><meta charset="utf-8"><title>Social media training: {e(profile.name)}</title>
-<style>body{{font-family:sans-serif;margin:2rem;color:#111}}table{{border-collapse:collapse;margin:1rem 0}}
-td,th{{border:1px solid #888;padding:.3rem .5rem;text-align:left;vertical-align:top}}
-img{{max-width:100%}}@media print{{body{{margin:0}}}}</style></head><body><main>
-<h1>Social media training: evidence for governors and inspectors</h1>
-<p>{e(profile.name)} · report date {evidence.today:%d %B %Y} · policy: {e(profile.policy.title)}
-(approved {e(profile.policy.approved)}, review {e(profile.policy.review)})</p>
-<h2>Completion</h2>
-<p>{complete} of {len(evidence.matrix)} people have completed every module that applies to their role.</p>
-{charts}
-<h2>Overdue or expired training</h2>
-<table><thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Module</th><th scope="col">Due</th></tr></thead>
-<tbody>{overdue_rows}</tbody></table>
-<h2>Where staff go wrong</h2><h3>Unsafe choices made most often</h3><ul>{unsafe or "<li>None yet.</li>"}</ul>
-<h3>Quiz questions missed most often</h3><ul>{missed or "<li>None yet.</li>"}</ul>
-<h2>Pupil lessons taught</h2>
-<table><thead><tr><th scope="col">Class</th><th scope="col">Term</th><th scope="col">Lesson</th><th scope="col">Times</th></tr></thead>
-<tbody>{lessons}</tbody></table>
-<h2>Every learner</h2>{matrix_table(evidence)}
-</main></body></html>
-"""
 
 
 # --- PDF ------------------------------------------------------------------------------
 
 
 def as_pdf(evidence: Evidence) -> bytes:
-    """A PDF of the summary, the charts and the overdue list, drawn with matplotlib."""
-    from matplotlib.backends.backend_pdf import PdfPages
+    """The whole report as an A4 PDF (see report_pdf)."""
+    from toolkit.report_pdf import as_pdf  # reportlab is loaded only when a PDF is made
 
-    profile = evidence.profile
-    complete = sum(row.complete for row in evidence.matrix)
-    lines = [
-        "Social media training: evidence for governors and inspectors",
-        "",
-        f"School: {profile.name}",
-        f"Report date: {evidence.today:%d %B %Y}",
-        f"Policy: {profile.policy.title} (approved {profile.policy.approved}, review {profile.policy.review})",
-        f"People on the roster: {len(evidence.matrix)}",
-        f"Completed every module for their role: {complete}",
-        "",
-        "Overdue or expired training:",
-    ]
-    late = overdue(evidence.matrix, evidence.catalogue)
-    lines += [
-        f"  {learner.name} ({learner.role}): {title}, due {due:%d/%m/%Y}"
-        for learner, title, due in late[:40]
-    ]
-    if len(late) > 40:
-        lines.append(f"  … and {len(late) - 40} more (see the CSV export)")
-    if not late:
-        lines.append("  No one is overdue.")
-    buffer = io.BytesIO()
-    with PdfPages(buffer) as pdf:
-        page = _figure(8.27, 11.69)
-        page.text(
-            0.06,
-            0.96,
-            "\n".join(line.replace("$", r"\$") for line in lines),
-            va="top",
-            family="sans-serif",
-            fontsize=9,
-        )
-        pdf.savefig(page)
-        for chart in (completion_chart, over_time_chart, misconceptions_chart):
-            pdf.savefig(chart(evidence))
-        info = pdf.infodict()
-        info["Title"] = f"Social media training: {profile.name}"
-    return buffer.getvalue()
+    return as_pdf(evidence)
 
 
 def gather(

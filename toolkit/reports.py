@@ -246,10 +246,12 @@ def choice_label(rendered: Scenario | None, step_id: str, index: int) -> str | N
 def missed_questions(
     store: Store, catalogue: Catalogue, school_id: str, limit: int = 10
 ) -> list[Misconception]:
-    """The quiz questions answered wrongly most often."""
+    """The quiz questions answered wrongly most often (at least once)."""
     profile = catalogue.profile(school_id)
     found = []
     for module_id, question_id, missed, asked in store.missed_question_counts(limit):
+        if missed == 0:  # asked, always answered rightly: not a misconception
+            continue
         bank = catalogue.quizzes.get(module_id)
         if bank is None or question_id not in {q.id for q in bank.questions}:
             continue

@@ -68,6 +68,34 @@ def test_with_the_token_the_dsl_sees_the_matrix_and_charts(page, dsl_server):
     assert serious == [], "\n".join(serious)
 
 
+SELECTED = r"""() => Object.fromEntries([...document.querySelectorAll('.widget-dropdown')].map(
+  d => [d.querySelector('label').textContent.trim(), (d.querySelector('select').selectedOptions[0]?.text ?? '').replace(/\s+/g, ' ')]))"""
+CUT_OFF = """() => [...document.querySelectorAll('button, .widget-checkbox label')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth)
+  .map(e => `${e.textContent.trim()}: ${e.scrollWidth} px of words in ${e.clientWidth} px`)"""
+
+
+def test_the_dsl_page_shows_its_filters_and_labels_whole(page, dsl_server):
+    """Do the dropdowns show "Everyone" and "Choose a learner" (not a blank), and do the buttons
+    and the checkbox show their whole labels?"""
+    page.goto(dsl_server.url + f"voila/render/dsl.ipynb?token={TOKEN}", timeout=RENDER_TIMEOUT_MS)
+    expect(page.get_by_text("People 1 to 1 of 1")).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    assert page.evaluate(SELECTED) == {
+        "Role": "Everyone",
+        "Group": "Everyone",
+        "Learner": "Choose a learner",
+    }
+    expect(page.get_by_role("button", name="Prepare CSV and PDF downloads")).to_be_visible()
+    assert page.evaluate(CUT_OFF) == []
+    page.get_by_label("Role").select_option("governor")
+    expect(page.get_by_text("No one matches these filters")).to_be_visible()
+    page.get_by_label("Role").select_option("Everyone")
+    # The matrix shown again: the kernel has had the choice and sent its state back.
+    expect(page.get_by_text("People 1 to 1 of 1")).to_be_visible()
+    assert page.evaluate(SELECTED)["Role"] == "Everyone"
+    assert page.evaluate(SELECTED)["Learner"] == "Choose a learner"
+
+
 def test_the_staff_server_cannot_reach_the_dsl_app(server):
     """Is the DSL app absent from the staff and classroom server, whatever the path?"""
     for path in ("voila/render/dsl.ipynb", f"voila/render/dsl.ipynb?token={TOKEN}", "voila/tree"):
