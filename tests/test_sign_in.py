@@ -117,3 +117,25 @@ def test_an_erased_persons_id_and_sign_ins_are_never_reused(store, learner_and_c
     ((again, _),) = reopened.add_learners([later])
     assert again.id > made.id
     reopened.close()
+
+
+def test_a_code_hashed_at_an_older_cost_is_hashed_again_at_sign_in(store, learner_and_code):
+    """Timing must not tell a person of the old cost from an unknown email: the first sign-in
+    hashes their code again at today's cost, and it goes on working."""
+    learner, code = learner_and_code
+    older = store_module.hash_code(code, n=2**14)
+    with store.engine.begin() as conn:
+        conn.execute(
+            store_module.learners.update()
+            .where(store_module.learners.c.id == learner.id)
+            .values(code_hash=older)
+        )
+    assert store.sign_in(learner.email, code).id == learner.id
+    with store.engine.connect() as conn:
+        now_stored = conn.scalar(
+            store_module.select(store_module.learners.c.code_hash).where(
+                store_module.learners.c.id == learner.id
+            )
+        )
+    assert now_stored.split("$")[1] == str(store_module.CODE_SCRYPT_N)
+    assert store.sign_in(learner.email, code).id == learner.id
