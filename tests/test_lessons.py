@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 
@@ -26,6 +27,8 @@ from toolkit.settings import PROJECT_ROOT
 CATALOGUE = load_catalogue(PROJECT_ROOT)
 LESSONS = sorted(CATALOGUE.lessons)
 GRADE_LIMIT = {"5-7": 2.5, "7-11": 5.0}
+# Words that judge the class's answer: the page says those; the content gives the reason.
+VERDICT = r"(yes|no|not quite|not good|well done|right|wrong|correct|good)\b"
 
 
 def test_an_introduction_and_every_smart_letter_in_both_bands():
@@ -273,3 +276,64 @@ def test_a_lesson_plan_prints_with_its_notes_escaped():
     for prompt in lesson.discussion:
         assert re.sub(r"\s+", " ", prompt.replace("'", "&#x27;").replace('"', "&quot;")) in page
     assert "Teacher notes" in page and "Objectives" in page
+
+
+def start(app, teacher, lesson_id: str) -> None:
+    """Choose the class of the lesson's band, the lesson and the teacher, and start it."""
+    band = CATALOGUE.lessons[lesson_id].band
+    app.class_picker.value = next(c.id for c in app.store.classes() if c.band == band)
+    app.lesson_picker.value = lesson_id
+    app.teacher_picker.value = teacher.id
+    app.start_button.click()
+
+
+def turn_to(app, kind) -> object:
+    """Turn the pages until the first activity of this kind; returns it, as the class sees it."""
+    while not (app.run.page.kind == "activity" and isinstance(app.run.page.activity, kind)):
+        app.next_button.click()
+    return app.run.page.activity
+
+
+def card_rows(app) -> list[tuple[w.ToggleButtons, w.HTML]]:
+    """Each card's picker with the feedback shown under it."""
+    children = list(app.body.children)
+    return [(c, children[n + 1]) for n, c in enumerate(children) if isinstance(c, w.ToggleButtons)]
+
+
+def shown(widget: w.HTML) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", widget.value))
+
+
+CARD_SORTS = [
+    x for x in LESSONS if any(isinstance(a, CardSort) for a in CATALOGUE.lessons[x].activities)
+]
+
+
+@pytest.mark.parametrize("lesson_id", CARD_SORTS)
+def test_a_card_put_in_the_wrong_pile_is_told_where_it_belongs(classroom, lesson_id):
+    """Does a card in the wrong pile say "Not quite", name the right pile and give the reason
+    (a reason, never a verdict: see the next test); and a card in the right pile say so?"""
+    app, teacher = classroom
+    start(app, teacher, lesson_id)
+    activity = turn_to(app, CardSort)
+    labels = {b.id: b.label for b in activity.bins}
+    for (picker, feedback), card in zip(card_rows(app), activity.cards, strict=True):
+        picker.value = next(b for b in labels if b != card.bin)
+        pile = labels[card.bin].rstrip(".")
+        assert shown(feedback) == f"Not quite. This one belongs in “{pile}”. {card.feedback}"
+        picker.value = card.bin
+        assert shown(feedback) == f"Yes, that's right! {card.feedback}"
+
+
+@pytest.mark.parametrize("lesson_id", CARD_SORTS)
+def test_card_feedback_gives_the_reason_not_the_verdict(lesson_id):
+    """Is each card's feedback a reason, true after "Yes, that's right!" and after "Not quite":
+    never a verdict ("Yes!", "Not good") nor the bare name of a pile?"""
+    for activity in CATALOGUE.lessons[lesson_id].activities:
+        if not isinstance(activity, CardSort):
+            continue
+        piles = [b.label.lower() for b in activity.bins]
+        for card in activity.cards:
+            first = re.split(r"[.!?]", card.feedback, maxsplit=1)[0].strip().lower()
+            assert not re.match(VERDICT, first), f"{card.id}: {card.feedback}"
+            assert not any(first in pile for pile in piles), f"{card.id}: {card.feedback}"

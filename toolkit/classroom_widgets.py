@@ -8,7 +8,16 @@ from datetime import date
 
 import ipywidgets as w
 
-from toolkit.content import LETTER_NAMES, CardSort, Catalogue, Lesson, RealOrFake, Vote, WhatNext
+from toolkit.content import (
+    LETTER_NAMES,
+    Card,
+    CardSort,
+    Catalogue,
+    Lesson,
+    RealOrFake,
+    Vote,
+    WhatNext,
+)
 from toolkit.engine import MAX_CLASS, LessonRun
 from toolkit.store import SchoolClass, Store
 from toolkit.widgets import App, action_button, escape, long_date, paragraphs
@@ -182,6 +191,14 @@ class ClassroomApp(App):
         label = "Yes, that's right!" if right else "Not quite."
         return f"<div class='{'esafety-right' if right else 'esafety-wrong'}' role='status'><strong>{label}</strong> {escape(text)}</div>"
 
+    def card_verdict(self, activity: CardSort, card: Card, right: bool) -> str:
+        """Right or not, then why: a card in the wrong pile is told which pile it belongs in,
+        as the content's feedback gives the reason for the right pile only."""
+        if right:
+            return self.verdict(True, card.feedback)
+        pile = next(b.label for b in activity.bins if b.id == card.bin).rstrip(".")
+        return self.verdict(False, f"This one belongs in “{pile}”. {card.feedback}")
+
     def card_sort_view(self, activity: CardSort) -> list[w.Widget]:
         widgets: list[w.Widget] = [w.HTML(f"<h2>{escape(activity.prompt)}</h2>")]
         done = self.run.tallies.get(activity.id, {})
@@ -194,14 +211,13 @@ class ClassroomApp(App):
                 style={"description_width": "initial"},
             )
             if card.id in done:
-                feedback.value = self.verdict(bool(done[card.id]), card.feedback)
+                feedback.value = self.card_verdict(activity, card, bool(done[card.id]))
 
             def sorted_(change, card=card, feedback=feedback):
                 if change["new"] is not None:
                     self.run.sort_card(activity.id, card.id, change["new"])
-                    feedback.value = self.verdict(
-                        self.run.tallies[activity.id][card.id] == 1, card.feedback
-                    )
+                    right = self.run.tallies[activity.id][card.id] == 1
+                    feedback.value = self.card_verdict(activity, card, right)
 
             picker.observe(self.guarded_change(sorted_), names="value")
             widgets += [picker, feedback]
