@@ -337,3 +337,52 @@ def test_card_feedback_gives_the_reason_not_the_verdict(lesson_id):
             first = re.split(r"[.!?]", card.feedback, maxsplit=1)[0].strip().lower()
             assert not re.match(VERDICT, first), f"{card.id}: {card.feedback}"
             assert not any(first in pile for pile in piles), f"{card.id}: {card.feedback}"
+
+
+def test_vote_counts_typed_are_kept_without_showing_the_answer(classroom, store):
+    """Counts typed in and then Next (no "Show the answer"): are they on the end page, in the
+    saved delivery, and still in the boxes on going back?"""
+    app, teacher = classroom
+    start(app, teacher, lesson_with(Vote).id)
+    vote = turn_to(app, Vote)
+    typed = {option.id: 3 + n for n, option in enumerate(vote.options)}
+    for option_id, count in typed.items():
+        app.vote_counts[option_id].value = count
+    app.next_button.click()
+    app.back_button.click()
+    assert {k: box.value for k, box in app.vote_counts.items()} == typed
+    while not app.run.at_end:
+        app.next_button.click()
+    result = shown(app.body.children[1])
+    for option in vote.options:
+        assert f"{option.text} {typed[option.id]}" in result, result
+    app.save_button.click()
+    (delivery,) = store.deliveries()
+    assert {(o, n) for a, o, n in delivery.tallies if a == vote.id} == set(typed.items())
+
+
+def test_a_lesson_saved_twice_is_one_delivery_with_the_last_answers(classroom, store):
+    """Save, Back, change an answer, Next, save again (twice, as a double-click would): is it one
+    delivery holding the changed answer, with the button saying it saves the changes?"""
+    app, teacher = classroom
+    start(app, teacher, lesson_with(Vote).id)
+    vote = turn_to(app, Vote)
+    first = vote.options[0].id
+    app.vote_counts[first].value = 4
+    while not app.run.at_end:
+        app.next_button.click()
+    app.save_button.click()
+    assert app.save_button.disabled and "Saved:" in app.saved.value
+    while app.run.page.activity != vote:
+        app.back_button.click()
+    app.vote_counts[first].value = 9
+    while not app.run.at_end:
+        app.next_button.click()
+    assert app.save_button.description == "Save the changes" and not app.save_button.disabled
+    app.save_button.click()
+    app.save_button.click()
+    (delivery,) = store.deliveries()
+    assert (vote.id, first, 9) in delivery.tallies
+    assert "Saved:" in app.saved.value and app.alert.value == ""
+    labels = [getattr(c, "description", None) for c in app.body.children]
+    assert labels.count("Teach another lesson") == 1

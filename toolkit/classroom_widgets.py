@@ -138,6 +138,7 @@ class ClassroomApp(App):
             return
         self.teacher_id = self.teacher_picker.value
         self.run = LessonRun(lesson.for_school(self.profile))
+        self.delivery_id: int | None = None  # made by the first save, updated by the next
         self.show_page()
 
     # --- the lesson, page by page -----------------------------------------------------
@@ -239,18 +240,23 @@ class ClassroomApp(App):
         answer = w.HTML()
         total = w.HTML()
 
-        def count(_change=None) -> None:
+        def show_total() -> None:
             # Shown as the teacher types, so they can check it against the class size.
             total.value = (
                 f"<p>Votes entered: {sum(int(v.value) for v in self.vote_counts.values())}</p>"
             )
 
+        def count() -> None:
+            # Kept as typed, whatever the teacher presses next: the answer need not be shown.
+            self.run.set_votes(activity.id, {k: int(v.value) for k, v in self.vote_counts.items()})
+            show_total()
+
         for box in self.vote_counts.values():
-            box.observe(count, names="value")
-        count()
+            box.observe(self.guarded_change(lambda _change: count()), names="value")
+        show_total()
 
         def reveal() -> None:
-            self.run.set_votes(activity.id, {k: int(v.value) for k, v in self.vote_counts.items()})
+            count()
             answer.value = "".join(
                 f"<p><strong>{escape(o.text)}</strong>: {self.run.tallies[activity.id][o.id]} votes. "
                 f"{'This is the best answer. ' if o.best else ''}{escape(o.feedback)}</p>"
@@ -318,8 +324,16 @@ class ClassroomApp(App):
 
     def end_view(self) -> list[w.Widget]:
         rows = self.result_rows()
-        self.save_button = self.on_click(action_button("Save this lesson", primary=True), self.save)
-        self.saved = w.HTML()
+        saved = self.delivery_id is not None
+        label = "Save the changes" if saved else "Save this lesson"
+        self.save_button = self.on_click(action_button(label, primary=True), self.save)
+        self.saved = w.HTML(
+            "<p>This lesson is saved. If the class changed an answer, save the changes: "
+            "the same record is updated.</p>"
+            if saved
+            else ""
+        )
+        self.after_saving = [self.on_click(action_button("Teach another lesson"), self.show_setup)]
         return [
             w.HTML(
                 f"<h2>Well done, {escape(self.school_class.name)}!</h2>"
@@ -329,6 +343,7 @@ class ClassroomApp(App):
             ),
             self.save_button,
             self.saved,
+            *(self.after_saving if saved else []),
         ]
 
     def result_rows(self) -> str:
@@ -351,23 +366,28 @@ class ClassroomApp(App):
         return "".join(f"<li>{row}</li>" for row in rows)
 
     def save(self) -> None:
+        """Save the class result: the first time as a new delivery, after that over the same one
+        (the class went back and changed an answer), so one lesson taught is one delivery."""
         lesson = self.run.lesson
-        self.store.record_delivery(
-            self.school_class.id,
-            lesson.id,
-            self.catalogue.lesson_version(lesson.id),
-            self.teacher_id,
-            self.today(),
-            self.run.result(),
-        )
+        if self.delivery_id is None:
+            self.delivery_id = self.store.record_delivery(
+                self.school_class.id,
+                lesson.id,
+                self.catalogue.lesson_version(lesson.id),
+                self.teacher_id,
+                self.today(),
+                self.run.result(),
+            )
+        else:
+            self.store.update_delivery(self.delivery_id, self.today(), self.run.result())
         self.save_button.disabled = True
         self.saved.value = (
             f"<p role='status'><strong>Saved:</strong> {escape(self.school_class.name)} had "
             f"“{escape(lesson.title)}” on {long_date(self.today())}.</p>"
         )
-        again = self.on_click(action_button("Teach another lesson"), self.show_setup)
-        self.body.children = [*self.body.children, again]
-        again.focus()
+        shown = list(self.body.children)
+        self.body.children = shown + [b for b in self.after_saving if b not in shown]
+        self.after_saving[0].focus()
 
 
 def lesson_plan_html(lesson: Lesson, school: str) -> str:

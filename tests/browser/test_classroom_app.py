@@ -133,3 +133,66 @@ def test_axe_finds_nothing_serious_on_the_classroom_pages(page, server, school, 
     expect(page.get_by_role("button", name="Save this lesson")).to_be_visible()
     serious += axe_findings(page, "end")
     assert serious == [], "\n".join(serious)
+
+
+def begin(page: Page, server, school) -> None:
+    """Open the page and start the lesson for the first class, with the mouse."""
+    open_classroom(page, server)
+    page.get_by_label("Teacher").select_option(index=1)
+    expect(page.get_by_text("Taught by:")).to_be_visible()
+    page.get_by_role("button", name="Start the lesson").click()
+
+
+def click_next_to(page: Page, heading: str) -> None:
+    """Click Next until the page with this heading shows."""
+    for _ in range(10):
+        if page.get_by_role("heading", name=heading).count():
+            return
+        shown = page.locator("h1 + p").text_content()
+        page.get_by_role("button", name="Next", exact=True).click()
+        expect(page.locator("h1 + p")).not_to_have_text(shown)
+    pytest.fail(f"Next never reached {heading!r}")
+
+
+def new_deliveries(store: Store, before: set[int]):
+    return [d for d in store.deliveries() if d.id not in before]
+
+
+def test_vote_counts_typed_then_next_are_saved(page, server, school, catalogue):
+    """Counts typed in each box, then Next with the mouse, no "Show the answer": are they on the
+    end page and in the delivery saved?"""
+    store, _, _ = school
+    vote = next(a for a in catalogue.lessons[LESSON].activities if isinstance(a, Vote))
+    before = {d.id for d in store.deliveries()}
+    begin(page, server, school)
+    click_next_to(page, vote.question)
+    typed = {option.id: 11 + n for n, option in enumerate(vote.options)}
+    for option in vote.options:
+        page.get_by_label(squash(option.text), exact=True).fill(str(typed[option.id]))
+    page.get_by_role("button", name="Next", exact=True).click()
+    click_next_to(page, f"Well done, {school[1].name}!")
+    for option in vote.options:
+        expect(page.get_by_text(f"{squash(option.text)} {typed[option.id]}")).to_be_visible()
+    page.get_by_role("button", name="Save this lesson").click()
+    expect(page.get_by_text("Saved:")).to_be_visible()
+    (delivery,) = new_deliveries(store, before)
+    assert {(o, n) for a, o, n in delivery.tallies if a == vote.id} == set(typed.items())
+
+
+def test_saving_again_after_back_updates_the_one_delivery(page, server, school):
+    """Save, Back, Next: does the button offer to save the changes, and saving again (twice,
+    by a double-click) leave one delivery of the lesson?"""
+    store, oak, _ = school
+    before = {d.id for d in store.deliveries()}
+    begin(page, server, school)
+    click_next_to(page, f"Well done, {oak.name}!")
+    page.get_by_role("button", name="Save this lesson").click()
+    expect(page.get_by_text("Saved:")).to_be_visible()
+    page.get_by_role("button", name="Back", exact=True).click()
+    page.get_by_role("button", name="Next", exact=True).click()
+    again = page.get_by_role("button", name="Save the changes")
+    expect(again).to_be_enabled()
+    again.dblclick()
+    expect(page.get_by_text("Saved:")).to_be_visible()
+    expect(again).to_be_disabled()
+    assert len(new_deliveries(store, before)) == 1
