@@ -351,10 +351,7 @@ class ClassroomApp(SignInApp):
             if saved
             else ""
         )
-        self.after_saving = [
-            self.on_click(action_button("Teach another lesson"), self.show_setup),
-            self.on_click(action_button("Sign out"), self.sign_out),
-        ]
+        self.after_saving = self.after_saving_buttons() if saved else []
         return [
             w.HTML(
                 f"<h2>Well done, {escape(self.school_class.name)}!</h2>"
@@ -364,7 +361,14 @@ class ClassroomApp(SignInApp):
             ),
             self.save_button,
             self.saved,
-            *(self.after_saving if saved else []),
+            *self.after_saving,
+        ]
+
+    def after_saving_buttons(self) -> list[w.Button]:
+        # Made only to be shown: a widget never shown would never be closed.
+        return [
+            self.on_click(action_button("Teach another lesson"), self.show_setup),
+            self.on_click(action_button("Sign out"), self.sign_out),
         ]
 
     def result_rows(self) -> str:
@@ -406,8 +410,9 @@ class ClassroomApp(SignInApp):
             f"<p role='status'><strong>Saved:</strong> {escape(self.school_class.name)} had "
             f"“{escape(lesson.title)}” on {long_date(self.today())}.</p>"
         )
-        shown = list(self.body.children)
-        self.body.children = shown + [b for b in self.after_saving if b not in shown]
+        if not self.after_saving:
+            self.after_saving = self.after_saving_buttons()
+            self.body.children = [*self.body.children, *self.after_saving]
         self.after_saving[0].focus()
 
 
