@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
+import ipywidgets as w
 import pytest
 
-from toolkit import apps
+from toolkit import apps, settings
+from toolkit.store import NewLearner, Store
+from toolkit.widgets import widget_tree
 
 
 @pytest.fixture
@@ -27,3 +31,17 @@ def test_a_page_on_a_missing_store_says_so_and_creates_none(home, page, caplog):
     assert "cannot be found" in widget.value and "esafety init --demo" in widget.value
     assert str(home / "esafety.db") in caplog.text
     assert not (home / "esafety.db").exists()
+
+
+def test_the_classroom_page_opens_on_a_sign_in_form_naming_no_staff(home):
+    """Does the classroom page, as served, ask for an email and code and hold no staff name?"""
+    store = Store(settings.database_url())
+    store.set_meta(apps.SCHOOL_KEY, "barley-lane-primary")
+    store.add_learners([NewLearner("Ms Ada Park", "ada@school.example", "teacher", date.today())])
+    store.close()
+    page = apps.classroom_app()
+    shown = list(widget_tree([page]).values())
+    assert any(isinstance(x, w.Password) and x.description == "Access code" for x in shown)
+    assert not any(isinstance(x, w.Dropdown) for x in shown)
+    text = " ".join(str(x.get_state()) for x in shown)
+    assert "Ada Park" not in text and "ada@school.example" not in text

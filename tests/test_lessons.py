@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from datetime import date
 
@@ -10,6 +12,7 @@ import pytest
 import textstat
 
 from tests.conftest import SCHOOL
+from tests.test_widgets import click, kernel_texts, model_tree, sign_in
 from toolkit.classroom_widgets import ClassroomApp, lesson_plan_html
 from toolkit.content import (
     BANDS,
@@ -22,10 +25,14 @@ from toolkit.content import (
 )
 from toolkit.engine import EngineError, LessonRun
 from toolkit.settings import PROJECT_ROOT
+from toolkit.store import NewLearner
+from toolkit.widgets import widget_tree
 
 CATALOGUE = load_catalogue(PROJECT_ROOT)
 LESSONS = sorted(CATALOGUE.lessons)
 GRADE_LIMIT = {"5-7": 2.5, "7-11": 5.0}
+# Words that judge the class's answer: the page says those; the content gives the reason.
+VERDICT = r"(yes|no|not quite|not good|well done|right|wrong|correct|good)\b"
 
 
 def test_an_introduction_and_every_smart_letter_in_both_bands():
@@ -143,17 +150,21 @@ def test_pages_run_story_activities_discussion_end_and_back():
 
 
 @pytest.fixture
-def classroom(store, catalogue):
-    ((teacher, _),) = store.add_learners(
-        [
-            __import__("toolkit.store", fromlist=["NewLearner"]).NewLearner(
-                "Ms Ada Park", "ada@school.example", "teacher", date(2026, 9, 1)
-            )
-        ]
+def teacher_and_code(store):
+    ((teacher, code),) = store.add_learners(
+        [NewLearner("Ms Ada Park", "ada@school.example", "teacher", date(2026, 9, 1))]
     )
+    return teacher, code
+
+
+@pytest.fixture
+def classroom(store, catalogue, teacher_and_code):
+    """The classroom page with two classes, and the teacher signed in on it."""
     store.add_class("Year 5 Ash", "7-11")
     store.add_class("Year 1 Oak", "5-7")
     app = ClassroomApp(store, catalogue, SCHOOL, today=lambda: date(2026, 11, 20))
+    teacher, code = teacher_and_code
+    sign_in(app, teacher.email, code)
     return app, teacher
 
 
@@ -193,7 +204,6 @@ def test_a_whole_lesson_is_run_and_its_delivery_recorded(classroom, store):
         x.id for x in CATALOGUE.lessons_for("7-11")
     }
     app.lesson_picker.value = "safe-7-11"
-    app.teacher_picker.value = teacher.id
     app.start_button.click()
     play_every_activity(app)
     assert "Your class result" in app.body.children[1].value
@@ -241,10 +251,6 @@ def test_back_and_next_keep_the_class_answers(classroom, store):
     app, teacher = classroom
     app.lesson_picker.value = app.lesson_picker.options[0][1]
     app.start_button.click()
-    assert "choose your name" in app.alert.value and app.run is None
-    app.teacher_picker.value = teacher.id
-    assert "Taught by: Ms Ada Park" in app.teacher_note.value
-    app.start_button.click()
     app.next_button.click()
     activity = app.run.page.activity
     if isinstance(activity, CardSort):
@@ -259,8 +265,9 @@ def test_back_and_next_keep_the_class_answers(classroom, store):
         )
 
 
-def test_no_classes_yet_says_how_to_add_one(store, catalogue):
+def test_no_classes_yet_says_how_to_add_one(store, catalogue, teacher_and_code):
     app = ClassroomApp(store, catalogue, SCHOOL)
+    sign_in(app, teacher_and_code[0].email, teacher_and_code[1])
     assert "esafety classes add" in app.body.children[1].value
 
 
@@ -273,3 +280,193 @@ def test_a_lesson_plan_prints_with_its_notes_escaped():
     for prompt in lesson.discussion:
         assert re.sub(r"\s+", " ", prompt.replace("'", "&#x27;").replace('"', "&quot;")) in page
     assert "Teacher notes" in page and "Objectives" in page
+
+
+def start(app, lesson_id: str) -> None:
+    """Choose the class of the lesson's band and the lesson, and start it."""
+    band = CATALOGUE.lessons[lesson_id].band
+    app.class_picker.value = next(c.id for c in app.store.classes() if c.band == band)
+    app.lesson_picker.value = lesson_id
+    app.start_button.click()
+
+
+def turn_to(app, kind) -> object:
+    """Turn the pages until the first activity of this kind; returns it, as the class sees it."""
+    while not (app.run.page.kind == "activity" and isinstance(app.run.page.activity, kind)):
+        app.next_button.click()
+    return app.run.page.activity
+
+
+def card_rows(app) -> list[tuple[w.ToggleButtons, w.HTML]]:
+    """Each card's picker with the feedback shown under it."""
+    children = list(app.body.children)
+    return [(c, children[n + 1]) for n, c in enumerate(children) if isinstance(c, w.ToggleButtons)]
+
+
+def shown(widget: w.HTML) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", widget.value))
+
+
+CARD_SORTS = [
+    x for x in LESSONS if any(isinstance(a, CardSort) for a in CATALOGUE.lessons[x].activities)
+]
+
+
+@pytest.mark.parametrize("lesson_id", CARD_SORTS)
+def test_a_card_put_in_the_wrong_pile_is_told_where_it_belongs(classroom, lesson_id):
+    """Does a card in the wrong pile say "Not quite", name the right pile and give the reason
+    (a reason, never a verdict: see the next test); and a card in the right pile say so?"""
+    app, teacher = classroom
+    start(app, lesson_id)
+    activity = turn_to(app, CardSort)
+    labels = {b.id: b.label for b in activity.bins}
+    for (picker, feedback), card in zip(card_rows(app), activity.cards, strict=True):
+        picker.value = next(b for b in labels if b != card.bin)
+        pile = labels[card.bin].rstrip(".")
+        assert shown(feedback) == f"Not quite. This one belongs in “{pile}”. {card.feedback}"
+        picker.value = card.bin
+        assert shown(feedback) == f"Yes, that's right! {card.feedback}"
+
+
+@pytest.mark.parametrize("lesson_id", CARD_SORTS)
+def test_card_feedback_gives_the_reason_not_the_verdict(lesson_id):
+    """Is each card's feedback a reason, true after "Yes, that's right!" and after "Not quite":
+    never a verdict ("Yes!", "Not good") nor the bare name of a pile?"""
+    for activity in CATALOGUE.lessons[lesson_id].activities:
+        if not isinstance(activity, CardSort):
+            continue
+        piles = [b.label.lower() for b in activity.bins]
+        for card in activity.cards:
+            first = re.split(r"[.!?]", card.feedback, maxsplit=1)[0].strip().lower()
+            assert not re.match(VERDICT, first), f"{card.id}: {card.feedback}"
+            assert not any(first in pile for pile in piles), f"{card.id}: {card.feedback}"
+
+
+def test_vote_counts_typed_are_kept_without_showing_the_answer(classroom, store):
+    """Counts typed in and then Next (no "Show the answer"): are they on the end page, in the
+    saved delivery, and still in the boxes on going back?"""
+    app, teacher = classroom
+    start(app, lesson_with(Vote).id)
+    vote = turn_to(app, Vote)
+    typed = {option.id: 3 + n for n, option in enumerate(vote.options)}
+    for option_id, count in typed.items():
+        app.vote_counts[option_id].value = count
+    app.next_button.click()
+    app.back_button.click()
+    assert {k: box.value for k, box in app.vote_counts.items()} == typed
+    while not app.run.at_end:
+        app.next_button.click()
+    result = shown(app.body.children[1])
+    for option in vote.options:
+        assert f"{option.text} {typed[option.id]}" in result, result
+    app.save_button.click()
+    (delivery,) = store.deliveries()
+    assert {(o, n) for a, o, n in delivery.tallies if a == vote.id} == set(typed.items())
+
+
+def test_a_lesson_saved_twice_is_one_delivery_with_the_last_answers(classroom, store):
+    """Save, Back, change an answer, Next, save again (twice, as a double-click would): is it one
+    delivery holding the changed answer, with the button saying it saves the changes?"""
+    app, teacher = classroom
+    start(app, lesson_with(Vote).id)
+    vote = turn_to(app, Vote)
+    first = vote.options[0].id
+    app.vote_counts[first].value = 4
+    while not app.run.at_end:
+        app.next_button.click()
+    app.save_button.click()
+    assert app.save_button.disabled and "Saved:" in app.saved.value
+    while app.run.page.activity != vote:
+        app.back_button.click()
+    app.vote_counts[first].value = 9
+    while not app.run.at_end:
+        app.next_button.click()
+    assert app.save_button.description == "Save the changes" and not app.save_button.disabled
+    app.save_button.click()
+    app.save_button.click()
+    (delivery,) = store.deliveries()
+    assert (vote.id, first, 9) in delivery.tallies
+    assert "Saved:" in app.saved.value and app.alert.value == ""
+    labels = [getattr(c, "description", None) for c in app.body.children]
+    assert labels.count("Teach another lesson") == 1
+
+
+def page_text(app) -> str:
+    """Everything the page's widgets hold, as the browser is sent it."""
+    return " ".join(
+        json.dumps(x.get_state(), default=str) for x in widget_tree([app.root]).values()
+    )
+
+
+def test_the_classroom_lists_no_staff_and_records_the_teacher_signed_in(store, catalogue):
+    """Before anyone signs in, does the page hold no staff name or email; does a wrong code say
+    so, with the advice to ask the DSL for a new code; and is the lesson saved recorded as the
+    teacher who signed in?"""
+    staff = [
+        NewLearner("Ms Ada Park", "ada@school.example", "teacher", date(2026, 9, 1)),
+        NewLearner("Mr Ben Cole", "ben@school.example", "support", date(2026, 9, 1)),
+    ]
+    (_, _), (ben, code) = store.add_learners(staff)
+    store.add_class("Year 1 Oak", "5-7")
+    app = ClassroomApp(store, catalogue, SCHOOL)
+    shown = page_text(app)
+    for person in staff:
+        assert person.name not in shown and person.email not in shown
+    assert app.email in app.body.children and app.learner is None
+    sign_in(app, ben.email, "WRONG-CODE-0000")
+    assert "do not match" in app.alert.value and "issue you a new one" in app.alert.value
+    assert app.learner is None and app.email in app.body.children and app.code.value == ""
+    sign_in(app, ben.email, code)
+    assert "Signed in as Mr Ben Cole" in app.body.children[0].value and app.alert.value == ""
+    start(app, lesson_with(Vote).id)
+    while not app.run.at_end:
+        app.next_button.click()
+    app.save_button.click()
+    (delivery,) = store.deliveries()
+    assert delivery.teacher_id == ben.id
+
+
+def test_only_teachers_and_support_staff_record_a_lesson(store, catalogue):
+    """Is a governor who signs in on the classroom page told why, and left signed out?"""
+    ((governor, code),) = store.add_learners(
+        [NewLearner("Gil Ford", "gil@school.example", "governor", date(2026, 9, 1))]
+    )
+    app = ClassroomApp(store, catalogue, SCHOOL)
+    sign_in(app, governor.email, code)
+    assert "teachers and support staff" in app.alert.value and "as governor" in app.alert.value
+    assert app.learner is None and app.email in app.body.children
+
+
+def test_signing_out_of_the_classroom_leaves_nothing_of_the_teacher(store, catalogue):
+    """After a lesson is saved and the teacher signs out, does any widget in the kernel still
+    hold their name, email or code, or does the page still refer to their lesson?"""
+    ((teacher, code),) = store.add_learners(  # a name no other test's widgets hold
+        [NewLearner("Mx Rowan Hale", "rowan.hale@school.example", "teacher", date(2026, 9, 1))]
+    )
+    store.add_class("Year 1 Oak", "5-7")
+    before = set(w.Widget.widgets)
+    app = ClassroomApp(store, catalogue, SCHOOL)
+    sign_in(app, teacher.email, code)
+    assert teacher.name in page_text(app)
+    start(app, lesson_with(Vote).id)
+    while not app.run.at_end:
+        app.next_button.click()
+    app.back_button.click()  # the end page seen once without saving leaves nothing behind
+    app.next_button.click()
+    app.save_button.click()
+
+    click(app, "Sign out")
+
+    assert app.alert.value == "" and app.email in app.body.children and app.email.value == ""
+    leaks = [
+        text[max(text.find(secret) - 80, 0) : text.find(secret) + 40]
+        for _, text in kernel_texts()
+        for secret in (teacher.name, teacher.email, code)
+        if secret in text
+    ]
+    assert not leaks, leaks
+    left = set(w.Widget.widgets) - before - model_tree(app.root)
+    assert not left, sorted(type(w.Widget.widgets[m]).__name__ for m in left)
+    held = [k for k, v in vars(app).items() if isinstance(v, w.Widget) and v.comm is None]
+    assert not held, f"the page still refers to closed widgets: {held}"
+    assert (app.learner, app.run, app.school_class, app.delivery_id) == (None, None, None, None)

@@ -16,7 +16,7 @@ from sqlalchemy import insert
 
 from tests.conftest import SCENARIO, SCHOOL
 from toolkit.engine import EngineError
-from toolkit.store import NewLearner, choices
+from toolkit.store import NewLearner, SignInFailed, choices
 from toolkit.widgets import StaffApp
 
 
@@ -31,12 +31,35 @@ def sign_in(app, email, code):
 
 
 def test_a_wrong_code_shows_a_message_and_stays_on_sign_in(app, learner_and_code):
-    """Does a wrong code show an alert in the page rather than a dead button?"""
+    """Does a wrong code show an alert in the page rather than a dead button, with advice that
+    is true: the DSL can issue a new code?"""
     sign_in(app, learner_and_code[0].email, "WRONG-CODE-0000")
     assert "do not match" in app.alert.value and 'role="alert"' in app.alert.value
+    assert "ask the Designated Safeguarding Lead to issue you a new one" in app.alert.value
     assert app.learner is None and app.code.value == ""
     sign_in(app, "", "")
     assert "enter both" in app.alert.value
+
+
+def test_any_sign_in_refusal_shows_the_stores_words_then_the_advice(
+    app, learner_and_code, monkeypatch
+):
+    """A refusal of a kind the store words itself (a subclass of SignInFailed): is its own
+    message shown, followed by the advice, the person left signed out?"""
+
+    class TooManyTries(SignInFailed):
+        def __str__(self) -> str:
+            return "Too many wrong codes: wait <15> minutes."
+
+    def refuse(email, code):
+        raise TooManyTries()
+
+    monkeypatch.setattr(app.store, "sign_in", refuse)
+    sign_in(app, learner_and_code[0].email, learner_and_code[1])
+    assert "Too many wrong codes: wait &lt;15&gt; minutes. Check them and try again." in (
+        app.alert.value
+    )
+    assert "issue you a new one" in app.alert.value and app.learner is None
 
 
 def test_modules_show_status_due_date_and_time(app, catalogue, learner_and_code):

@@ -8,10 +8,19 @@ from datetime import date
 
 import ipywidgets as w
 
-from toolkit.content import LETTER_NAMES, CardSort, Catalogue, Lesson, RealOrFake, Vote, WhatNext
+from toolkit.content import (
+    LETTER_NAMES,
+    Card,
+    CardSort,
+    Catalogue,
+    Lesson,
+    RealOrFake,
+    Vote,
+    WhatNext,
+)
 from toolkit.engine import MAX_CLASS, LessonRun
 from toolkit.store import SchoolClass, Store
-from toolkit.widgets import App, action_button, escape, long_date, paragraphs
+from toolkit.widgets import SignInApp, action_button, escape, long_date, paragraphs
 
 BOARD_CSS = """
 <style>
@@ -32,11 +41,17 @@ BOARD_CSS = """
 """
 
 
-class ClassroomApp(App):
-    """Pick a class and a lesson, run it page by page, save the class's result."""
+class ClassroomApp(SignInApp):
+    """The teacher signs in, picks a class and a lesson, runs it page by page and saves the
+    class's result, recorded as theirs."""
 
     name = "classroom app"
     kept = "The lesson is where you left it."
+    heading = "e-safety lessons"
+    sign_in_text = (
+        "Sign in with your school email and the access code you were given, so the lessons "
+        "you teach are recorded as yours."
+    )
 
     def __init__(
         self,
@@ -48,14 +63,34 @@ class ClassroomApp(App):
         super().__init__(store, catalogue, school_id, today, BOARD_CSS, "esafety-board")
         self.run: LessonRun | None = None
         self.school_class: SchoolClass | None = None
+        self.delivery_id: int | None = None  # made by the first save, updated by the next
+        self.show_sign_in()
+
+    def signed_in(self) -> None:
+        teacher = self.learner
+        if all(t.id != teacher.id for t in self.store.teachers()):
+            self.refuse(
+                f"Lessons are recorded for teachers and support staff, and the roster lists you "
+                f"as {teacher.role}. If that is wrong, tell {self.profile.settings.dsl}."
+            )
+            return
         self.show_setup()
+
+    def forget(self) -> None:
+        super().forget()
+        self.run = self.school_class = self.delivery_id = None
 
     # --- choosing a class and a lesson ------------------------------------------------
 
     def show_setup(self) -> None:
-        self.run = None
+        self.run = self.school_class = self.delivery_id = None
         classes = self.store.classes()
-        heading = w.HTML(f"<h1>{escape(self.profile.name)}: e-safety lessons</h1>")
+        heading = w.HTML(
+            f"<h1>{escape(self.profile.name)}: {escape(self.heading)}</h1>"
+            f"<p>Signed in as {escape(self.learner.name)}: the lessons you save are recorded "
+            "as yours.</p>"
+        )
+        self.sign_out_button = self.on_click(action_button("Sign out"), self.sign_out)
         if not classes:
             self.show(
                 [
@@ -64,46 +99,40 @@ class ClassroomApp(App):
                         "<p>There are no classes yet. Ask the DSL or an administrator to add one, "
                         "for example: <code>esafety classes add 'Year 2 Oak' --band 5-7</code></p>"
                     ),
-                ]
+                    self.sign_out_button,
+                ],
+                focus=self.sign_out_button,
             )
             return
+        # Layout and style made with the widget: one swapped in later would leave the first
+        # unclosed in the kernel.
+        look = {"style": {"description_width": "8rem"}}
         self.class_picker = w.Dropdown(
-            description="Class", options=[(f"{c.name} (ages {c.band})", c.id) for c in classes]
+            description="Class",
+            options=[(f"{c.name} (ages {c.band})", c.id) for c in classes],
+            layout=w.Layout(width="100%"),
+            **look,
         )
         self.lesson_picker = w.Dropdown(
-            description="Lesson", options=self.lesson_options(classes[0].band)
+            description="Lesson",
+            options=self.lesson_options(classes[0].band),
+            layout=w.Layout(width="100%"),
+            **look,
         )
-        self.teacher_picker = w.Dropdown(
-            description="Teacher",
-            options=[("Choose your name", None), *((t.name, t.id) for t in self.store.teachers())],
-        )
-        for picker in (self.class_picker, self.lesson_picker, self.teacher_picker):
-            picker.style.description_width = "8rem"
-            picker.layout = w.Layout(width="100%")
         self.class_picker.observe(self.guarded(self.fill_lessons), names="value")
-        self.teacher_note = w.HTML()
-        self.teacher_picker.observe(self.guarded(self.note_teacher), names="value")
         self.start_button = self.on_click(
             action_button("Start the lesson", primary=True), self.start
         )
         self.show(
             [
                 heading,
-                w.HTML("<p>Choose the class, the lesson and your name, then start.</p>"),
+                w.HTML("<p>Choose the class and the lesson, then start.</p>"),
                 self.class_picker,
                 self.lesson_picker,
-                self.teacher_picker,
-                self.teacher_note,
                 self.start_button,
+                self.sign_out_button,
             ],
             focus=self.class_picker,
-        )
-
-    def note_teacher(self) -> None:
-        """Confirm the teacher chosen, in words, as the delivery will record them."""
-        chosen = dict((v, k) for k, v in self.teacher_picker.options).get(self.teacher_picker.value)
-        self.teacher_note.value = (
-            f"<p>Taught by: {escape(chosen)}</p>" if self.teacher_picker.value is not None else ""
         )
 
     def lesson_options(self, band: str) -> list[tuple[str, str]]:
@@ -124,11 +153,8 @@ class ClassroomApp(App):
         if lesson.band != self.school_class.band:
             self.show_alert("That lesson is for another age band. Please choose again.")
             return
-        if self.teacher_picker.value is None:
-            self.show_alert("Please choose your name, so the lesson is recorded as yours.")
-            return
-        self.teacher_id = self.teacher_picker.value
         self.run = LessonRun(lesson.for_school(self.profile))
+        self.delivery_id = None
         self.show_page()
 
     # --- the lesson, page by page -----------------------------------------------------
@@ -147,8 +173,10 @@ class ClassroomApp(App):
         }.get(page.kind, lambda: self.activity_view(page.activity))()
         self.back_button = self.on_click(action_button("Back"), self.back)
         self.back_button.disabled = run.index == 0
-        self.next_button = self.on_click(action_button("Next", primary=True), self.forward)
-        nav = [self.back_button] if run.at_end else [self.back_button, self.next_button]
+        nav = [self.back_button]
+        if not run.at_end:  # a widget made but never shown would never be closed
+            self.next_button = self.on_click(action_button("Next", primary=True), self.forward)
+            nav.append(self.next_button)
         bar = w.HBox(nav, layout=w.Layout(width="100%"))
         bar.add_class("esafety-nav")
         self.show([header, *body, bar], focus=self.save_button if run.at_end else self.next_button)
@@ -182,6 +210,14 @@ class ClassroomApp(App):
         label = "Yes, that's right!" if right else "Not quite."
         return f"<div class='{'esafety-right' if right else 'esafety-wrong'}' role='status'><strong>{label}</strong> {escape(text)}</div>"
 
+    def card_verdict(self, activity: CardSort, card: Card, right: bool) -> str:
+        """Right or not, then why: a card in the wrong pile is told which pile it belongs in,
+        as the content's feedback gives the reason for the right pile only."""
+        if right:
+            return self.verdict(True, card.feedback)
+        pile = next(b.label for b in activity.bins if b.id == card.bin).rstrip(".")
+        return self.verdict(False, f"This one belongs in “{pile}”. {card.feedback}")
+
     def card_sort_view(self, activity: CardSort) -> list[w.Widget]:
         widgets: list[w.Widget] = [w.HTML(f"<h2>{escape(activity.prompt)}</h2>")]
         done = self.run.tallies.get(activity.id, {})
@@ -194,14 +230,13 @@ class ClassroomApp(App):
                 style={"description_width": "initial"},
             )
             if card.id in done:
-                feedback.value = self.verdict(bool(done[card.id]), card.feedback)
+                feedback.value = self.card_verdict(activity, card, bool(done[card.id]))
 
             def sorted_(change, card=card, feedback=feedback):
                 if change["new"] is not None:
                     self.run.sort_card(activity.id, card.id, change["new"])
-                    feedback.value = self.verdict(
-                        self.run.tallies[activity.id][card.id] == 1, card.feedback
-                    )
+                    right = self.run.tallies[activity.id][card.id] == 1
+                    feedback.value = self.card_verdict(activity, card, right)
 
             picker.observe(self.guarded_change(sorted_), names="value")
             widgets += [picker, feedback]
@@ -223,18 +258,23 @@ class ClassroomApp(App):
         answer = w.HTML()
         total = w.HTML()
 
-        def count(_change=None) -> None:
+        def show_total() -> None:
             # Shown as the teacher types, so they can check it against the class size.
             total.value = (
                 f"<p>Votes entered: {sum(int(v.value) for v in self.vote_counts.values())}</p>"
             )
 
+        def count() -> None:
+            # Kept as typed, whatever the teacher presses next: the answer need not be shown.
+            self.run.set_votes(activity.id, {k: int(v.value) for k, v in self.vote_counts.items()})
+            show_total()
+
         for box in self.vote_counts.values():
-            box.observe(count, names="value")
-        count()
+            box.observe(self.guarded_change(lambda _change: count()), names="value")
+        show_total()
 
         def reveal() -> None:
-            self.run.set_votes(activity.id, {k: int(v.value) for k, v in self.vote_counts.items()})
+            count()
             answer.value = "".join(
                 f"<p><strong>{escape(o.text)}</strong>: {self.run.tallies[activity.id][o.id]} votes. "
                 f"{'This is the best answer. ' if o.best else ''}{escape(o.feedback)}</p>"
@@ -302,8 +342,16 @@ class ClassroomApp(App):
 
     def end_view(self) -> list[w.Widget]:
         rows = self.result_rows()
-        self.save_button = self.on_click(action_button("Save this lesson", primary=True), self.save)
-        self.saved = w.HTML()
+        saved = self.delivery_id is not None
+        label = "Save the changes" if saved else "Save this lesson"
+        self.save_button = self.on_click(action_button(label, primary=True), self.save)
+        self.saved = w.HTML(
+            "<p>This lesson is saved. If the class changed an answer, save the changes: "
+            "the same record is updated.</p>"
+            if saved
+            else ""
+        )
+        self.after_saving = self.after_saving_buttons() if saved else []
         return [
             w.HTML(
                 f"<h2>Well done, {escape(self.school_class.name)}!</h2>"
@@ -313,6 +361,14 @@ class ClassroomApp(App):
             ),
             self.save_button,
             self.saved,
+            *self.after_saving,
+        ]
+
+    def after_saving_buttons(self) -> list[w.Button]:
+        # Made only to be shown: a widget never shown would never be closed.
+        return [
+            self.on_click(action_button("Teach another lesson"), self.show_setup),
+            self.on_click(action_button("Sign out"), self.sign_out),
         ]
 
     def result_rows(self) -> str:
@@ -335,23 +391,29 @@ class ClassroomApp(App):
         return "".join(f"<li>{row}</li>" for row in rows)
 
     def save(self) -> None:
+        """Save the class result: the first time as a new delivery, after that over the same one
+        (the class went back and changed an answer), so one lesson taught is one delivery."""
         lesson = self.run.lesson
-        self.store.record_delivery(
-            self.school_class.id,
-            lesson.id,
-            self.catalogue.lesson_version(lesson.id),
-            self.teacher_id,
-            self.today(),
-            self.run.result(),
-        )
+        if self.delivery_id is None:
+            self.delivery_id = self.store.record_delivery(
+                self.school_class.id,
+                lesson.id,
+                self.catalogue.lesson_version(lesson.id),
+                self.learner.id,
+                self.today(),
+                self.run.result(),
+            )
+        else:
+            self.store.update_delivery(self.delivery_id, self.today(), self.run.result())
         self.save_button.disabled = True
         self.saved.value = (
             f"<p role='status'><strong>Saved:</strong> {escape(self.school_class.name)} had "
             f"“{escape(lesson.title)}” on {long_date(self.today())}.</p>"
         )
-        again = self.on_click(action_button("Teach another lesson"), self.show_setup)
-        self.body.children = [*self.body.children, again]
-        again.focus()
+        if not self.after_saving:
+            self.after_saving = self.after_saving_buttons()
+            self.body.children = [*self.body.children, *self.after_saving]
+        self.after_saving[0].focus()
 
 
 def lesson_plan_html(lesson: Lesson, school: str) -> str:

@@ -1056,16 +1056,38 @@ class Store:
                     recorded_at=now(),
                 )
             ).inserted_primary_key[0]
-            for activity_id, option_id, count in counts:
-                conn.execute(
-                    insert(tallies).values(
-                        delivery_id=delivery_id,
-                        activity_id=activity_id,
-                        option_id=option_id,
-                        count=count,
-                    )
-                )
+            self._insert_tallies(conn, delivery_id, counts)
         return delivery_id
+
+    def update_delivery(
+        self, delivery_id: int, delivered_on: date, counts: list[tuple[str, str, int]]
+    ) -> None:
+        """Save a recorded lesson again (the class changed an answer): its date and tallies are
+        replaced, all or nothing, so one lesson taught is one delivery however often it is saved."""
+        with self._write() as conn:
+            changed = conn.execute(
+                update(deliveries)
+                .where(deliveries.c.id == delivery_id)
+                .values(delivered_on=delivered_on, recorded_at=now())
+            ).rowcount
+            if not changed:
+                raise StoreError(f"no lesson delivery with id {delivery_id}")
+            conn.execute(tallies.delete().where(tallies.c.delivery_id == delivery_id))
+            self._insert_tallies(conn, delivery_id, counts)
+
+    @staticmethod
+    def _insert_tallies(
+        conn: Connection, delivery_id: int, counts: list[tuple[str, str, int]]
+    ) -> None:
+        for activity_id, option_id, count in counts:
+            conn.execute(
+                insert(tallies).values(
+                    delivery_id=delivery_id,
+                    activity_id=activity_id,
+                    option_id=option_id,
+                    count=count,
+                )
+            )
 
     def deliveries(self, class_id: int | None = None) -> list[Delivery]:
         with self._read() as conn:

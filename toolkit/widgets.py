@@ -208,30 +208,23 @@ class App:
         return button
 
 
-class StaffApp(App):
-    """One page: sign in, my modules, play a scenario, summary; no re-sign-in between them."""
+class SignInApp(App):
+    """A page for one person at a time, who signs in with their email and access code. Signing
+    out leaves nothing of them in the page or the kernel: staffroom PCs and classroom boards
+    are shared."""
 
-    name = "staff app"
+    heading = "sign in"  # what the page is for, after the school's name
+    sign_in_text = "Sign in with your school email and the access code you were given."
 
-    def __init__(
-        self,
-        store: Store,
-        catalogue: Catalogue,
-        school_id: str,
-        grader: Grader | None = None,
-        today: Callable[[], date] = date.today,
-        rng: random.Random | None = None,
-    ):
-        super().__init__(store, catalogue, school_id, today)
-        self.grader, self.rng = grader, rng or random.Random()
-        self.quiz: QuizPage | None = None
-        self.learner: Learner | None = None
-        self.run: ScenarioRun | None = None
-        self.attempt_id: int | None = None
-        self.last_seq = 0  # the place of the attempt's last saved choice, as this page knows
-        self.show_sign_in()
+    learner: Learner | None = None  # who is signed in
 
-    # --- sign in ----------------------------------------------------------------------
+    def signed_in(self) -> None:
+        """Show the first view for `self.learner`, who has just signed in."""
+        raise NotImplementedError
+
+    def forget(self) -> None:
+        """Drop what the page holds of the person signed in; subclasses add their own state."""
+        self.learner = None
 
     def show_sign_in(self) -> None:
         self.learner = None
@@ -253,8 +246,8 @@ class StaffApp(App):
         self.show(
             [
                 w.HTML(
-                    f"<h1>{escape(self.profile.name)}: social media training</h1>"
-                    "<p>Sign in with your school email and the access code you were given.</p>"
+                    f"<h1>{escape(self.profile.name)}: {escape(self.heading)}</h1>"
+                    f"<p>{escape(self.sign_in_text)}</p>"
                 ),
                 self.email,
                 self.code,
@@ -263,12 +256,34 @@ class StaffApp(App):
             focus=self.email,
         )
 
+    def sign_in(self) -> None:
+        email, code = self.email.value.strip(), self.code.value
+        if not email or not code:
+            self.show_alert("Please enter both your email and your access code.")
+            return
+        try:
+            self.learner = self.store.sign_in(email, code)
+        except SignInFailed as err:  # a wrong code, or any refusal the store words itself
+            self.refuse(
+                f"{err} Check them and try again. If you have lost your access code, ask "
+                f"{self.profile.settings.dsl} to issue you a new one."
+            )
+            return
+        self.signed_in()
+
+    def refuse(self, message: str) -> None:
+        """Stay on the sign-in form, signed out, with the code to type again and why."""
+        self.learner = None
+        self.code.value = ""
+        self.code.focus()
+        self.show_alert(message)
+
     def sign_out(self) -> None:
-        """Leave nothing of this person in the page or the kernel, as staffroom PCs are shared:
-        their views are closed and forgotten, and their handlers (a quiz being marked too) end."""
+        """Leave nothing of this person in the page or the kernel: their views are closed and
+        forgotten, and their handlers (a quiz being marked too) end."""
         with self.lock:
             self.new_session()
-            self.learner = self.quiz = self.run = self.attempt_id = None
+            self.forget()
             frame = (self.root, self.body, self.alert)
             for name, value in list(vars(self).items()):
                 items = list(value.values()) if isinstance(value, dict) else value
@@ -278,21 +293,38 @@ class StaffApp(App):
             self.show_sign_in()
             self.alert.value = ""
 
-    def sign_in(self) -> None:
-        email, code = self.email.value.strip(), self.code.value
-        if not email or not code:
-            self.show_alert("Please enter both your email and your access code.")
-            return
-        try:
-            self.learner = self.store.sign_in(email, code)
-        except SignInFailed as err:
-            self.code.value = ""
-            self.code.focus()
-            self.show_alert(
-                f"{err} Check them and try again, or ask {self.profile.settings.dsl} for a new code."
-            )
-            return
+
+class StaffApp(SignInApp):
+    """One page: sign in, my modules, play a scenario, summary; no re-sign-in between them."""
+
+    name = "staff app"
+    heading = "social media training"
+
+    def __init__(
+        self,
+        store: Store,
+        catalogue: Catalogue,
+        school_id: str,
+        grader: Grader | None = None,
+        today: Callable[[], date] = date.today,
+        rng: random.Random | None = None,
+    ):
+        super().__init__(store, catalogue, school_id, today)
+        self.grader, self.rng = grader, rng or random.Random()
+        self.quiz: QuizPage | None = None
+        self.run: ScenarioRun | None = None
+        self.attempt_id: int | None = None
+        self.last_seq = 0  # the place of the attempt's last saved choice, as this page knows
+        self.show_sign_in()
+
+    # --- sign in ----------------------------------------------------------------------
+
+    def signed_in(self) -> None:
         self.show_modules()
+
+    def forget(self) -> None:
+        super().forget()
+        self.quiz = self.run = self.attempt_id = None
 
     # --- my modules -------------------------------------------------------------------
 

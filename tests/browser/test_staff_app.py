@@ -172,6 +172,9 @@ def test_wrong_access_code_shows_an_alert_and_the_button_still_works(page, serve
 
     sign_in_with_mouse(page, email, "WRNG-CODE-0000")
     expect(alert).to_contain_text("do not match")
+    expect(alert).to_contain_text(  # true advice: the DSL can issue a new code
+        "ask the Designated Safeguarding Lead to issue you a new one"
+    )
     expect(button(page, "Sign in")).to_be_enabled()
     expect(page.get_by_label("Access code", exact=True)).to_have_value("")
     assert page.locator("h1", has_text="Your training").count() == 0
