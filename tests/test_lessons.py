@@ -408,7 +408,7 @@ def test_the_classroom_lists_no_staff_and_records_the_teacher_signed_in(store, c
     ]
     (_, _), (ben, code) = store.add_learners(staff)
     store.add_class("Year 1 Oak", "5-7")
-    app = ClassroomApp(store, catalogue, SCHOOL)
+    app = ClassroomApp(store, catalogue, SCHOOL, client_address=lambda: "10.1.2.3")
     shown = page_text(app)
     for person in staff:
         assert person.name not in shown and person.email not in shown
@@ -424,6 +424,8 @@ def test_the_classroom_lists_no_staff_and_records_the_teacher_signed_in(store, c
     app.save_button.click()
     (delivery,) = store.deliveries()
     assert delivery.teacher_id == ben.id
+    seen = [(s["outcome"], s["page"], s["client"]) for s in store.sign_ins_for(ben.email)]
+    assert seen == [("wrong", "classroom", "10.1.2.3"), ("ok", "classroom", "10.1.2.3")]
 
 
 def test_only_teachers_and_support_staff_record_a_lesson(store, catalogue):

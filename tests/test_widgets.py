@@ -16,7 +16,7 @@ from sqlalchemy import insert
 
 from tests.conftest import SCENARIO, SCHOOL
 from toolkit.engine import EngineError
-from toolkit.store import NewLearner, SignInFailed, choices
+from toolkit.store import FAILED_PER_EMAIL, NewLearner, choices
 from toolkit.widgets import StaffApp
 
 
@@ -41,25 +41,19 @@ def test_a_wrong_code_shows_a_message_and_stays_on_sign_in(app, learner_and_code
     assert "enter both" in app.alert.value
 
 
-def test_any_sign_in_refusal_shows_the_stores_words_then_the_advice(
-    app, learner_and_code, monkeypatch
-):
-    """A refusal of a kind the store words itself (a subclass of SignInFailed): is its own
-    message shown, followed by the advice, the person left signed out?"""
-
-    class TooManyTries(SignInFailed):
-        def __str__(self) -> str:
-            return "Too many wrong codes: wait <15> minutes."
-
-    def refuse(email, code):
-        raise TooManyTries()
-
-    monkeypatch.setattr(app.store, "sign_in", refuse)
-    sign_in(app, learner_and_code[0].email, learner_and_code[1])
-    assert "Too many wrong codes: wait &lt;15&gt; minutes. Check them and try again." in (
-        app.alert.value
-    )
+def test_a_paused_sign_in_says_how_long_to_wait_then_the_advice(app, learner_and_code):
+    """After too many wrong codes, is the store's own wording shown (how long to wait),
+    followed by the advice, the person left signed out, and the page recorded?"""
+    learner, code = learner_and_code
+    for _ in range(FAILED_PER_EMAIL):
+        sign_in(app, learner.email, "WRONG-CODE-0000")
+        assert "Check them and try again." in app.alert.value
+    sign_in(app, learner.email, code)
+    assert "signing in is paused for 15 minutes. Please wait, then try again." in app.alert.value
+    assert "Check them" not in app.alert.value
     assert "issue you a new one" in app.alert.value and app.learner is None
+    seen = app.store.sign_ins_for(learner.email)
+    assert {(s["page"], s["client"]) for s in seen} == {("staff", "")}
 
 
 def test_modules_show_status_due_date_and_time(app, catalogue, learner_and_code):

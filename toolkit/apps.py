@@ -54,7 +54,9 @@ def staff_app() -> w.Widget:
     grader = functools.partial(grading.grade, settings.grading_root())
     return _start(
         "Social media training",
-        lambda store, catalogue, school: StaffApp(store, catalogue, school, grader=grader).root,
+        lambda store, catalogue, school: (
+            StaffApp(store, catalogue, school, grader=grader, client_address=client_address).root
+        ),
     )
 
 
@@ -64,7 +66,9 @@ def classroom_app() -> w.Widget:
 
     return _start(
         "E-safety lessons",
-        lambda store, catalogue, school: ClassroomApp(store, catalogue, school).root,
+        lambda store, catalogue, school: (
+            ClassroomApp(store, catalogue, school, client_address=client_address).root
+        ),
     )
 
 

@@ -48,6 +48,7 @@ class ClassroomApp(SignInApp):
     name = "classroom app"
     kept = "The lesson is where you left it."
     heading = "e-safety lessons"
+    page = "classroom"
     sign_in_text = (
         "Sign in with your school email and the access code you were given, so the lessons "
         "you teach are recorded as yours."
@@ -59,8 +60,10 @@ class ClassroomApp(SignInApp):
         catalogue: Catalogue,
         school_id: str,
         today: Callable[[], date] = date.today,
+        client_address: Callable[[], str] | None = None,
     ):
         super().__init__(store, catalogue, school_id, today, BOARD_CSS, "esafety-board")
+        self.client_address = client_address or self.client_address
         self.run: LessonRun | None = None
         self.school_class: SchoolClass | None = None
         self.delivery_id: int | None = None  # made by the first save, updated by the next

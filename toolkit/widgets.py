@@ -19,7 +19,14 @@ from toolkit.engine import ScenarioRun, Taken
 from toolkit.progress import ModuleProgress, module_progress
 from toolkit.quiz_widgets import Grader, QuizContext, QuizPage
 from toolkit.reports import add_months
-from toolkit.store import AttemptClosed, ChoiceOutOfStep, Learner, SignInFailed, Store
+from toolkit.store import (
+    AttemptClosed,
+    ChoiceOutOfStep,
+    Learner,
+    SignInFailed,
+    SignInLimited,
+    Store,
+)
 
 log = logging.getLogger(__name__)
 
@@ -214,9 +221,16 @@ class SignInApp(App):
     are shared."""
 
     heading = "sign in"  # what the page is for, after the school's name
+    page = "staff"  # which page a sign-in came from, in the record of sign-ins
     sign_in_text = "Sign in with your school email and the access code you were given."
 
     learner: Learner | None = None  # who is signed in
+
+    @staticmethod
+    def client_address() -> str:
+        """The address the page was opened from, for the limit on failed sign-ins; the app
+        builder gives the server's word for it, and "" means not known."""
+        return ""
 
     def signed_in(self) -> None:
         """Show the first view for `self.learner`, who has just signed in."""
@@ -262,10 +276,13 @@ class SignInApp(App):
             self.show_alert("Please enter both your email and your access code.")
             return
         try:
-            self.learner = self.store.sign_in(email, code)
+            self.learner = self.store.sign_in(
+                email, code, client=self.client_address(), page=self.page
+            )
         except SignInFailed as err:  # a wrong code, or any refusal the store words itself
+            check = "" if isinstance(err, SignInLimited) else " Check them and try again."
             self.refuse(
-                f"{err} Check them and try again. If you have lost your access code, ask "
+                f"{err}{check} If you have lost your access code, ask "
                 f"{self.profile.settings.dsl} to issue you a new one."
             )
             return
@@ -308,9 +325,11 @@ class StaffApp(SignInApp):
         grader: Grader | None = None,
         today: Callable[[], date] = date.today,
         rng: random.Random | None = None,
+        client_address: Callable[[], str] | None = None,
     ):
         super().__init__(store, catalogue, school_id, today)
         self.grader, self.rng = grader, rng or random.Random()
+        self.client_address = client_address or self.client_address
         self.quiz: QuizPage | None = None
         self.run: ScenarioRun | None = None
         self.attempt_id: int | None = None
