@@ -12,7 +12,7 @@ import pytest
 import textstat
 
 from tests.conftest import SCHOOL
-from tests.test_widgets import click, kernel_texts, model_tree, sign_in
+from tests.test_widgets import assert_nothing_left, click, sign_in
 from toolkit.classroom_widgets import ClassroomApp, lesson_plan_html
 from toolkit.content import (
     BANDS,
@@ -459,16 +459,5 @@ def test_signing_out_of_the_classroom_leaves_nothing_of_the_teacher(store, catal
 
     click(app, "Sign out")
 
-    assert app.alert.value == "" and app.email in app.body.children and app.email.value == ""
-    leaks = [
-        text[max(text.find(secret) - 80, 0) : text.find(secret) + 40]
-        for _, text in kernel_texts()
-        for secret in (teacher.name, teacher.email, code)
-        if secret in text
-    ]
-    assert not leaks, leaks
-    left = set(w.Widget.widgets) - before - model_tree(app.root)
-    assert not left, sorted(type(w.Widget.widgets[m]).__name__ for m in left)
-    held = [k for k, v in vars(app).items() if isinstance(v, w.Widget) and v.comm is None]
-    assert not held, f"the page still refers to closed widgets: {held}"
+    assert_nothing_left(app, before, (teacher.name, teacher.email, code))
     assert (app.learner, app.run, app.school_class, app.delivery_id) == (None, None, None, None)

@@ -323,6 +323,24 @@ def model_tree(root: w.Widget) -> set[str]:
     return found
 
 
+def assert_nothing_left(app, before: set[str], secrets: tuple[str, ...]) -> None:
+    """After sign-out: the page is back on an empty sign-in form; no widget in the kernel holds
+    any of the person's secrets; no widget is alive but those before and the page's own; and the
+    page refers to no closed widget."""
+    assert app.alert.value == "" and app.email in app.body.children and app.email.value == ""
+    leaks = [
+        (kind, text[max(text.find(secret) - 80, 0) : text.find(secret) + 40])
+        for kind, text in kernel_texts()
+        for secret in secrets
+        if secret in text
+    ]
+    assert not leaks, leaks
+    left = set(w.Widget.widgets) - before - model_tree(app.root)
+    assert not left, sorted(type(w.Widget.widgets[m]).__name__ for m in left)
+    held = [k for k, v in vars(app).items() if isinstance(v, w.Widget) and v.comm is None]
+    assert not held, f"the page still refers to closed widgets: {held}"
+
+
 def test_signing_out_leaves_nothing_of_the_person_in_the_kernel(store, catalogue):
     """After sign-out on a shared PC, does any widget in the kernel still hold the person's email,
     name or access code, or anything of the views they saw?"""
@@ -344,18 +362,7 @@ def test_signing_out_leaves_nothing_of_the_person_in_the_kernel(store, catalogue
 
     click(app, "Sign out")
 
-    assert app.alert.value == "" and app.email in app.body.children and app.email.value == ""
-    leaks = [
-        (kind, text[max(text.find(secret) - 80, 0) : text.find(secret) + 40])
-        for kind, text in kernel_texts()
-        for secret in (name, email, code)
-        if secret in text
-    ]
-    assert not leaks, leaks
-    left = set(w.Widget.widgets) - before - model_tree(app.root)
-    assert not left, sorted(type(w.Widget.widgets[m]).__name__ for m in left)
-    held = [k for k, v in vars(app).items() if isinstance(v, w.Widget) and v.comm is None]
-    assert not held, f"the app still refers to closed widgets: {held}"
+    assert_nothing_left(app, before, (name, email, code))
     assert (app.learner, app.quiz, app.run, app.attempt_id) == (None, None, None, None)
 
 
