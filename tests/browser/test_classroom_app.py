@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -45,8 +46,17 @@ def press_on(page: Page, target, what: str, key: str = "Enter") -> None:
     page.keyboard.press(key)
 
 
-def next_page(page: Page) -> None:
-    press_on(page, page.get_by_role("button", name="Next", exact=True), "Next")
+def next_page(page: Page, keyboard: bool = True) -> None:
+    """Press Next (by keyboard, or with the mouse) and wait until the next page shows and has
+    moved the focus to its main button, so no later key or click lands on the page before."""
+    shown = page.locator("h1 + p").text_content()
+    next_button = page.get_by_role("button", name="Next", exact=True)
+    if keyboard:
+        press_on(page, next_button, "Next")
+    else:
+        next_button.click()
+    expect(page.locator("h1 + p")).not_to_have_text(shown)
+    expect(page.locator(":focus")).to_have_class(re.compile(r"\besafety-primary\b"))
 
 
 def begin(page: Page, server, school) -> None:
@@ -55,6 +65,9 @@ def begin(page: Page, server, school) -> None:
     open_classroom(page, server)
     signed_in_with_mouse(page, teacher.email, code)
     page.get_by_role("button", name="Start the lesson").click()
+    # The lesson's first page, before anything else is pressed: a Next pressed while the
+    # setup page still shows would be taken by the page after, and the lesson run on ahead.
+    expect(page.get_by_text("Page 1 of", exact=False)).to_be_visible()
 
 
 def click_next_to(page: Page, heading: str) -> None:
@@ -62,9 +75,7 @@ def click_next_to(page: Page, heading: str) -> None:
     for _ in range(10):
         if page.get_by_role("heading", name=heading).count():
             return
-        shown = page.locator("h1 + p").text_content()
-        page.get_by_role("button", name="Next", exact=True).click()
-        expect(page.locator("h1 + p")).not_to_have_text(shown)
+        next_page(page, keyboard=False)
     pytest.fail(f"Next never reached {heading!r}")
 
 
@@ -188,7 +199,7 @@ def test_vote_counts_typed_then_next_are_saved(page, server, school, catalogue):
     page.keyboard.press("Tab")  # the last count is sent as its box is left
     # The running total comes from the kernel: once it is right, every count has arrived.
     expect(page.get_by_text(f"Votes entered: {sum(typed.values())}")).to_be_visible()
-    page.get_by_role("button", name="Next", exact=True).click()
+    next_page(page, keyboard=False)
     click_next_to(page, f"Well done, {school[1].name}!")
     for option in vote.options:
         expect(page.get_by_text(f"{squash(option.text)} {typed[option.id]}")).to_be_visible()
@@ -208,7 +219,8 @@ def test_saving_again_after_back_updates_the_one_delivery(page, server, school):
     page.get_by_role("button", name="Save this lesson").click()
     expect(page.get_by_text("Saved:")).to_be_visible()
     page.get_by_role("button", name="Back", exact=True).click()
-    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.get_by_role("heading", name=f"Well done, {oak.name}!")).to_have_count(0)
+    next_page(page, keyboard=False)
     again = page.get_by_role("button", name="Save the changes")
     expect(again).to_be_enabled()
     again.dblclick()
