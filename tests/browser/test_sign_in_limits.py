@@ -36,6 +36,8 @@ def test_wrong_codes_pause_sign_in_and_say_how_long(page, server):
         sign_in_with_mouse(page, email, f"WRONG-CODE-{attempt:04d}")
         # The same message shows after each try: wait for this try's record, not the words.
         recorded(server, email, attempt + 1)
+        # The page then empties the code field itself; typing before that lands would be lost.
+        expect(page.get_by_label("Access code", exact=True)).to_have_value("")
         expect(page.get_by_text("do not match our records")).to_be_visible()
         expect(page.get_by_text(f"WRONG-CODE-{attempt:04d}")).to_have_count(0)
     sign_in_with_mouse(page, email, code)  # even the right code waits now
