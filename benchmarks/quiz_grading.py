@@ -31,10 +31,10 @@ from pathlib import Path
 import ipywidgets as w
 
 from toolkit import grading
+from toolkit.apps.staff import StaffApp
 from toolkit.content import load_catalogue
 from toolkit.settings import PROJECT_ROOT
 from toolkit.store import NewLearner, Store
-from toolkit.widgets import StaffApp
 
 SCHOOL = "barley-lane-primary"
 

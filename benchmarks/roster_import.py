@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select  # noqa: E402
 
 from toolkit import store as store_module  # noqa: E402
-from toolkit.roster import import_roster  # noqa: E402
 from toolkit.store import Store, check_code  # noqa: E402
+from toolkit.store.roster import import_roster  # noqa: E402
 
 OLD_N = 2**14  # the cost every code was hashed at before
 

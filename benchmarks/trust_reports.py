@@ -28,9 +28,10 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from toolkit import report_render, reports
+from toolkit.apps.dsl import DslApp
 from toolkit.content import Catalogue, ModuleList, load_catalogue, parse
-from toolkit.dsl_widgets import DslApp
+from toolkit.reports import html as report_render
+from toolkit.reports import tables as reports
 from toolkit.settings import PROJECT_ROOT
 from toolkit.store import (
     Store,

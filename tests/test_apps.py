@@ -8,9 +8,10 @@ from datetime import date
 import ipywidgets as w
 import pytest
 
-from toolkit import apps, settings
+from toolkit import settings
+from toolkit.apps import launch as apps
+from toolkit.apps.staff import widget_tree
 from toolkit.store import NewLearner, Store
-from toolkit.widgets import widget_tree
 
 
 @pytest.fixture

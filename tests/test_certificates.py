@@ -13,10 +13,10 @@ from pypdf import PdfReader
 from tests.conftest import SCHOOL
 from tests.test_widgets import sign_in
 from toolkit import store as store_module
-from toolkit.certificates import certificate_pdf, completion_dates
-from toolkit.reports import add_months
+from toolkit.apps.staff import StaffApp
+from toolkit.reports.certificates import certificate_pdf, completion_dates
+from toolkit.reports.tables import add_months
 from toolkit.store import NewLearner
-from toolkit.widgets import StaffApp
 
 TODAY = date(2026, 9, 5)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.cli import CommandError, stage_apps, voila_command
-from toolkit.output_file import OutputError, write_output
+from toolkit.cli.output import OutputError, write_output
 from toolkit.settings import PROJECT_ROOT
 from toolkit.store import SignInFailed, Store
 
@@ -275,7 +275,7 @@ def test_voila_serves_only_the_staged_apps_no_files_and_manages_kernels(tmp_path
     monkeypatch.setenv("ESAFETY_MAX_KERNELS", "40")
     monkeypatch.setenv("ESAFETY_IDLE_MINUTES", "1.5")
     command = voila_command(folder, "127.0.0.1", 8866, hosts=["training.school.example"])
-    assert command[1:4] == ["-m", "toolkit.server", str(folder)]
+    assert command[1:4] == ["-m", "toolkit.server.serve", str(folder)]
     assert "--VoilaConfiguration.preheat_kernel=True" in command
     assert "--SchoolVoila.pool_sizes=staff.ipynb=7" in command
     assert "--SchoolVoila.hosts=training.school.example" in command

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from toolkit.content import ContentError
-from toolkit.content_cache import cached_catalogue
+from toolkit.content.cache import cached_catalogue
 from toolkit.settings import PROJECT_ROOT
 
 SCENARIO = "friend-request-from-pupil"

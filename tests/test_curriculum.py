@@ -6,7 +6,7 @@ import pytest
 import textstat
 
 from toolkit.content import OutcomeBySetting, Scenario, load_catalogue
-from toolkit.coverage import coverage, staff_percent
+from toolkit.content.coverage import coverage, staff_percent
 from toolkit.settings import PROJECT_ROOT
 
 CATALOGUE = load_catalogue(PROJECT_ROOT)

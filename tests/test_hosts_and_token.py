@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from toolkit import settings
-from toolkit.dsl_token import Failures, without_token
-from toolkit.hosts import answered_hosts, is_answered
+from toolkit.server.dsl_token import Failures, without_token
+from toolkit.server.hosts import answered_hosts, is_answered
 
 
 @pytest.mark.parametrize(

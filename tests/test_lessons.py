@@ -13,7 +13,8 @@ import textstat
 
 from tests.conftest import SCHOOL
 from tests.test_widgets import assert_nothing_left, click, sign_in
-from toolkit.classroom_widgets import ClassroomApp, lesson_plan_html
+from toolkit.apps.classroom import ClassroomApp, lesson_plan_html
+from toolkit.apps.staff import widget_tree
 from toolkit.content import (
     BANDS,
     LETTER_NAMES,
@@ -26,7 +27,6 @@ from toolkit.content import (
 from toolkit.engine import EngineError, LessonRun
 from toolkit.settings import PROJECT_ROOT
 from toolkit.store import NewLearner
-from toolkit.widgets import widget_tree
 
 CATALOGUE = load_catalogue(PROJECT_ROOT)
 LESSONS = sorted(CATALOGUE.lessons)

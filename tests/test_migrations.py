@@ -16,8 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from tests.conftest import SCHOOL
-from toolkit import migrate
-from toolkit.store import NewLearner, QuizAnswer, Store, StoreUnavailable, metadata
+from toolkit.store import NewLearner, QuizAnswer, Store, StoreUnavailable, metadata, migrate
 
 RELEASE_0_1_0 = Path(__file__).parent / "data" / "store-0.1.0.sql"
 TABLES = ["learners", "attempts", "choices", "quiz_attempts", "quiz_answers"]
@@ -45,7 +44,7 @@ def differences(store: Store) -> list:
 def test_the_head_revision_is_the_newest_migration():
     """Does the quick check on opening a store compare with the newest migration?"""
     config = Config()
-    config.set_main_option("script_location", "toolkit:migrations")
+    config.set_main_option("script_location", "toolkit.store:migrations")
     assert ScriptDirectory.from_config(config).get_current_head() == migrate.HEAD
 
 

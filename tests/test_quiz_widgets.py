@@ -14,8 +14,8 @@ from bs4 import BeautifulSoup
 from tests.conftest import SCHOOL
 from tests.test_widgets import click
 from toolkit import grading
+from toolkit.apps.staff import StaffApp
 from toolkit.store import NewLearner
-from toolkit.widgets import StaffApp
 
 MODULE = "contact"
 

@@ -10,8 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from tests.conftest import SCHOOL
-from toolkit import report_render, reports
-from toolkit.dsl_widgets import DslApp
+from toolkit.apps.dsl import DslApp
+from toolkit.reports import html as report_render
+from toolkit.reports import tables as reports
 from toolkit.store import NewLearner, UnknownLearner
 
 TODAY = date(2026, 11, 20)
@@ -286,7 +287,7 @@ def test_the_dsl_app_filters_the_figures_it_read_until_reloaded(store, catalogue
 
 def test_the_dsl_app_shows_the_matrix_a_page_at_a_time(store, catalogue, monkeypatch):
     """Does the matrix page through people, and can the DSL show only those behind?"""
-    from toolkit import dsl_widgets
+    from toolkit.apps import dsl as dsl_widgets
 
     monkeypatch.setattr(dsl_widgets, "PAGE", 2)
     for name in ("Ann", "Bob", "Cat", "Dan"):
@@ -411,7 +412,7 @@ def test_questions_never_missed_are_not_misconceptions(store, catalogue):
 def test_a_pdf_matrix_wider_than_a_page_comes_in_parts(store, catalogue, monkeypatch):
     """With more modules than a page holds across (a trust has 25), does the PDF give the matrix
     in parts, each with the learners' names and its modules' titles?"""
-    from toolkit import report_pdf
+    from toolkit.reports import pdf as report_pdf
 
     monkeypatch.setattr(report_pdf, "MODULES_ACROSS", 4)
     person = add(store, "Wide", start=TODAY)

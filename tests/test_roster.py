@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from toolkit import store as store_module
-from toolkit.roster import RosterError, import_roster, parse_roster
 from toolkit.store import CODE_SCRYPT_N, check_code, hash_code, new_access_code
+from toolkit.store.roster import RosterError, import_roster, parse_roster
 
 GOOD = (
     "name,email,role,start_date\n"

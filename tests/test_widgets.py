@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import insert
 
 from tests.conftest import SCENARIO, SCHOOL
+from toolkit.apps.staff import StaffApp
 from toolkit.engine import EngineError
 from toolkit.store import FAILED_PER_EMAIL, NewLearner, choices
-from toolkit.widgets import StaffApp
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ SETTINGS = {
         "Folder holding policies/ and scenarios/; empty means the folder the toolkit ships in.",
         "",
     ),
-    # Serving many people at once (see toolkit.server and docs/performance.md).
+    # Serving many people at once (see toolkit.server.serve and docs/performance.md).
     "pool_size": Setting(
         "ESAFETY_POOL_SIZE",
         "Staff sign-in pages kept ready, each in a kernel of about 60 MB: a room signing in at "
@@ -123,7 +123,7 @@ def database_url() -> str:
 
 
 def cache_dir() -> Path:
-    """Where validated content is kept for the pages' kernels (see toolkit.content_cache)."""
+    """Where validated content is kept for the pages' kernels (see toolkit.content.cache)."""
     return home() / "cache"
 
 

@@ -17,8 +17,8 @@ from tests.browser.test_staff_app import (
     sign_in_with_mouse,
     start_button,
 )
+from toolkit.apps.staff import OUTCOME_TEXT
 from toolkit.store import Store
-from toolkit.widgets import OUTCOME_TEXT
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.keys import button
 from tests.browser.test_staff_app import open_sign_in, sign_in_with_mouse, start_button
-from toolkit.widgets import OUTCOME_TEXT
+from toolkit.apps.staff import OUTCOME_TEXT
 
 pytestmark = pytest.mark.browser
 

@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.keys import axe_findings, button, squash, tab_to_button, tab_to_field
+from toolkit.apps.staff import OUTCOME_TEXT
 from toolkit.engine import POINTS
 from toolkit.store import Store
-from toolkit.widgets import OUTCOME_TEXT
 
 pytestmark = pytest.mark.browser
 
@@ -190,7 +190,7 @@ def test_wrong_access_code_shows_an_alert_and_the_button_still_works(page, serve
 
 # --- 4. the server hands out neither the database nor the notebook's source ----------------
 
-NOTEBOOK_SOURCE = b"from toolkit.apps import staff_app"
+NOTEBOOK_SOURCE = b"from toolkit.apps.launch import staff_app"
 SQLITE_HEADER = b"SQLite format 3"
 HIDDEN_TESTS = b"BEGIN HIDDEN TESTS"
 
@@ -318,7 +318,7 @@ def answer_quiz_in_page(page: Page, server, catalogue, learner_id: int, right: b
 
 def test_quiz_fail_retry_pass_completes_the_module(page, server, catalogue):
     """Failing, retrying and passing a quiz in the browser: is the module complete in the store?"""
-    from toolkit.progress import module_progress
+    from toolkit.school.progress import module_progress
 
     learner_id, email, code = server.learner("quizzer")
     store = Store(server.db_url)

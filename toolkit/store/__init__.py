@@ -48,7 +48,7 @@ from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from toolkit import migrate
+from toolkit.store import migrate
 
 BUSY_TIMEOUT_MS = 30_000
 

@@ -7,7 +7,7 @@ import textwrap
 from datetime import date, datetime
 
 from toolkit.content import Catalogue
-from toolkit.progress import module_progress
+from toolkit.school.progress import module_progress
 from toolkit.store import Learner, Store
 
 NAVY = "#0b4f8a"

@@ -20,7 +20,7 @@ from toolkit.store import Learner, Store, UnknownAttempt, UnknownLearner
 Grader = Callable[..., GradedQuiz]
 
 _TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates") / "quiz"),
+    loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates" / "quiz"),
     autoescape=True,
     trim_blocks=True,
     lstrip_blocks=True,

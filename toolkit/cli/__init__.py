@@ -11,14 +11,15 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from toolkit import coverage, grading, report_render, settings
-from toolkit.apps import SCHOOL_KEY
-from toolkit.classroom_widgets import lesson_plan_html
-from toolkit.content import BANDS, ROLES, ContentError, json_schemas, load_catalogue
-from toolkit.content_cache import cached_catalogue
-from toolkit.output_file import OutputError, output_path, write_output
-from toolkit.roster import RosterError, import_roster
+from toolkit import grading, settings
+from toolkit.apps.classroom import lesson_plan_html
+from toolkit.apps.launch import SCHOOL_KEY
+from toolkit.cli.output import OutputError, output_path, write_output
+from toolkit.content import BANDS, ROLES, ContentError, coverage, json_schemas, load_catalogue
+from toolkit.content.cache import cached_catalogue
+from toolkit.reports import html as report_render
 from toolkit.store import Learner, NewLearner, Store, StoreError
+from toolkit.store.roster import RosterError, import_roster
 
 DEFAULT_SCHOOL = "barley-lane-primary"
 
@@ -332,7 +333,7 @@ def voila_command(
 
     The staff page's sign-in form needs no identity, so `pool` of them are rendered ahead in
     preheated kernels; the classroom page reads the store's classes when it opens, so it is
-    not. See toolkit.server for the cap, the start slots and the ending of unused kernels.
+    not. See toolkit.server.serve for the cap, the start slots and the ending of unused kernels.
     """
     try:
         pool = settings.whole_number("pool_size") if pool is None else pool
@@ -348,7 +349,7 @@ def voila_command(
     return [
         sys.executable,
         "-m",
-        "toolkit.server",
+        "toolkit.server.serve",
         str(folder),
         "--no-browser",
         f"--Voila.ip={host}",
@@ -357,7 +358,7 @@ def voila_command(
         # The address each page was opened from, which the server alone sets, for sign-in limits.
         f"--VoilaConfiguration.http_header_envs={settings.CLIENT_HEADER}",
         f"--VoilaConfiguration.preheat_kernel={pool > 0}",
-        f"--VoilaConfiguration.multi_kernel_manager_class=toolkit.server.{manager}",
+        f"--VoilaConfiguration.multi_kernel_manager_class=toolkit.server.serve.{manager}",
         f"--SchoolVoila.pool_sizes=staff.ipynb={pool}",
         *(f"--SchoolVoila.hosts={name}" for name in hosts),
         *(f"--{manager}.{name}={value}" for name, value in limits.items()),
@@ -531,7 +532,3 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -14,7 +14,7 @@ import logging
 import tornado.routing
 import tornado.web
 
-from toolkit.server_pages import send_page
+from toolkit.server.pages import send_page
 
 WILDCARDS = {"", "0.0.0.0", "::"}
 

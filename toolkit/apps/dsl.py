@@ -9,10 +9,11 @@ from datetime import date, datetime
 
 import ipywidgets as w
 
-from toolkit import report_render, reports
+from toolkit.apps.staff import App, escape
 from toolkit.content import ROLES, Catalogue
+from toolkit.reports import html as report_render
+from toolkit.reports import tables as reports
 from toolkit.store import Store
-from toolkit.widgets import App, escape
 
 DSL_CSS = """
 <style>

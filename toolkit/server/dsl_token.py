@@ -19,7 +19,7 @@ from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.auth.login import LoginFormHandler
 from traitlets import Float, Int
 
-from toolkit.server_pages import send_page
+from toolkit.server.pages import send_page
 
 ADDRESSES_KEPT = 10_000  # addresses whose recent failures are remembered
 

@@ -13,7 +13,7 @@ import ipywidgets as w
 
 from toolkit import settings
 from toolkit.content import Catalogue, ContentError
-from toolkit.content_cache import cached_catalogue
+from toolkit.content.cache import cached_catalogue
 from toolkit.store import Store, StoreError, StoreMissing
 
 SCHOOL_KEY = "school"
@@ -49,7 +49,7 @@ def staff_app() -> w.Widget:
     """The staff induction page."""
     # Each page imports only its own app: a kernel is lighter and starts sooner.
     from toolkit import grading  # light: nbgrader itself is imported when a quiz is marked
-    from toolkit.widgets import StaffApp
+    from toolkit.apps.staff import StaffApp
 
     grader = functools.partial(grading.grade, settings.grading_root())
     return _start(
@@ -62,7 +62,7 @@ def staff_app() -> w.Widget:
 
 def classroom_app() -> w.Widget:
     """The classroom page for the whiteboard."""
-    from toolkit.classroom_widgets import ClassroomApp
+    from toolkit.apps.classroom import ClassroomApp
 
     return _start(
         "E-safety lessons",
@@ -74,7 +74,7 @@ def classroom_app() -> w.Widget:
 
 def dsl_app() -> w.Widget:
     """The DSL's page: served only by `esafety serve --dsl`, behind a token."""
-    from toolkit.dsl_widgets import DslApp
+    from toolkit.apps.dsl import DslApp
 
     return _start(
         "Training reports", lambda store, catalogue, school: DslApp(store, catalogue, school).root

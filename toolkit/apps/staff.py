@@ -13,12 +13,12 @@ from datetime import date
 
 import ipywidgets as w
 
-from toolkit.certificates import certificate_pdf, completion_dates
+from toolkit.apps.quiz import Grader, QuizContext, QuizPage
 from toolkit.content import Catalogue, Scenario, SchoolProfile
 from toolkit.engine import ScenarioRun, Taken
-from toolkit.progress import ModuleProgress, module_progress
-from toolkit.quiz_widgets import Grader, QuizContext, QuizPage
-from toolkit.reports import add_months
+from toolkit.reports.certificates import certificate_pdf, completion_dates
+from toolkit.reports.tables import add_months
+from toolkit.school.progress import ModuleProgress, module_progress
 from toolkit.store import (
     AttemptClosed,
     ChoiceOutOfStep,

@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from toolkit.content import Catalogue, SchoolProfile
-from toolkit.reports import (
+from toolkit.reports.tables import (
     STATUSES,
     MatrixRow,
     Misconception,
@@ -280,7 +280,7 @@ def months_listing(evidence: Evidence) -> Listing:
 # --- HTML -----------------------------------------------------------------------------
 
 _pages = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates") / "report"),
+    loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates" / "report"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
@@ -344,7 +344,7 @@ def as_html(evidence: Evidence) -> str:
 
 def as_pdf(evidence: Evidence) -> bytes:
     """The whole report as an A4 PDF (see report_pdf)."""
-    from toolkit.report_pdf import as_pdf  # reportlab is loaded only when a PDF is made
+    from toolkit.reports.pdf import as_pdf  # reportlab is loaded only when a PDF is made
 
     return as_pdf(evidence)
 
@@ -357,7 +357,7 @@ def gather(
     role: str | None = None,
     group: str | None = None,
 ) -> Evidence:
-    from toolkit import reports
+    from toolkit.reports import tables as reports
 
     return Evidence(
         profile=catalogue.profile(school_id),

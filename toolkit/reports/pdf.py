@@ -31,7 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from toolkit.report_render import (
+from toolkit.reports.html import (
     COMPLETION,
     MISCONCEPTIONS,
     OVER_TIME,
@@ -45,7 +45,7 @@ from toolkit.report_render import (
     status_listing,
     unsafe_listing,
 )
-from toolkit.reports import modules_in_order
+from toolkit.reports.tables import modules_in_order
 
 MARGIN = 15 * mm
 FOOT = 9 * mm  # where the footer's line sits

@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 import tornado.web
 
-TEMPLATES = Path(__file__).with_name("templates") / "server"
+TEMPLATES = Path(__file__).parent.parent / "templates" / "server"
 
 _pages = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True

@@ -8,6 +8,7 @@ from datetime import date
 
 import ipywidgets as w
 
+from toolkit.apps.staff import SignInApp, action_button, escape, long_date, paragraphs
 from toolkit.content import (
     LETTER_NAMES,
     Card,
@@ -20,7 +21,6 @@ from toolkit.content import (
 )
 from toolkit.engine import MAX_CLASS, LessonRun
 from toolkit.store import SchoolClass, Store
-from toolkit.widgets import SignInApp, action_button, escape, long_date, paragraphs
 
 BOARD_CSS = """
 <style>

@@ -27,7 +27,8 @@ PREFIX = "catalogue-"
 def digest(root: Path) -> str:
     """Names this exact content as read by this exact code."""
     h = hashlib.sha256(__version__.encode())
-    h.update(Path(__file__).with_name("content.py").read_bytes())
+    for code in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(code.read_bytes())
     for path in shipped_files(root):
         h.update(str(path.relative_to(root)).encode() + b"\0")
         h.update(path.read_bytes())

@@ -48,7 +48,7 @@ def _upgrade(conn: Connection) -> None:
     from alembic.util import CommandError
 
     config = Config()
-    config.set_main_option("script_location", "toolkit:migrations")
+    config.set_main_option("script_location", "toolkit.store:migrations")
     config.attributes["connection"] = conn
     found = revision(conn)
     if found == HEAD:

@@ -13,7 +13,7 @@ This launcher is Voila with four changes:
   page is open but unused for `idle_timeout`, with the page told why (`/esafety/page/ID`);
 - the page's unload beacon can end its kernel (the page gets the `_xsrf` cookie it needs).
 
-Who may open the pages is in toolkit.hosts (the names answered) and toolkit.dsl_token.
+Who may open the pages is in toolkit.server.hosts (the names answered) and toolkit.server.dsl_token.
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from toolkit import settings
-from toolkit.dsl_token import TokenIdentityProvider
-from toolkit.hosts import answered_hosts, refuse_unknown_hosts
-from toolkit.server_pages import send_page
+from toolkit.server.dsl_token import TokenIdentityProvider
+from toolkit.server.hosts import answered_hosts, refuse_unknown_hosts
+from toolkit.server.pages import send_page
 
-TEMPLATES = Path(__file__).with_name("templates")
+TEMPLATES = Path(__file__).parent.parent / "templates"
 KERNEL_ID = r"(?P<kernel_id>[\w-]+)"
 ENDED_KEPT = 5000  # reasons remembered for pages that ask why their kernel ended
 
@@ -429,6 +429,6 @@ def main() -> None:
 if __name__ == "__main__":
     # Run the module's importable copy: Voila loads the kernel manager class by its name,
     # and one copy of this module must hold the handlers and the manager alike.
-    from toolkit.server import main as importable_main
+    from toolkit.server.serve import main as importable_main
 
     importable_main()

@@ -1,0 +1,6 @@
+"""What the DSL and inspectors read: tables and figures from the store's records, and their
+renderings (HTML, PDF, CSV), certificates and lesson plans.
+
+Reads the store's API, never SQL. May import settings, content, engine, store and school;
+never the apps, the server or the CLI.
+"""
