@@ -1,6 +1,6 @@
 """Bring a progress store's tables up to date with the toolkit: Alembic migrations, run on open.
 
-Every change to the tables ships as a revision in `toolkit/migrations/versions/` that keeps
+Every change to the tables ships as a revision in `toolkit/store/migrations/versions/` that keeps
 every record. A store made by release 0.1.0 has no revision recorded: it is marked as at the
 first revision, whose tables it has, and upgraded from there.
 """
