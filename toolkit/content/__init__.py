@@ -2,8 +2,8 @@
 
 The package owns the content files' schema (typed models, strict YAML, checks between
 keys, JSON Schema export), loading them into a cross-checked Catalogue, and filling each
-school's settings into the shared text. It imports only toolkit.settings and third-party
-libraries. The names below are the ones the rest of the toolkit imports from here.
+school's settings into the shared text. Of the toolkit it may import only toolkit.settings
+(and the version, for the cache); the rest imports the names below from here.
 """
 
 from __future__ import annotations
