@@ -24,10 +24,15 @@ log = logging.getLogger(__name__)
 PREFIX = "catalogue-"
 
 
+def code_files() -> list[Path]:
+    """Every module of the content package: a change to any of them may change the catalogue."""
+    return sorted(Path(__file__).parent.rglob("*.py"))
+
+
 def digest(root: Path) -> str:
     """Names this exact content as read by this exact code."""
     h = hashlib.sha256(__version__.encode())
-    for code in sorted(Path(__file__).parent.glob("*.py")):
+    for code in code_files():
         h.update(code.read_bytes())
     for path in shipped_files(root):
         h.update(str(path.relative_to(root)).encode() + b"\0")

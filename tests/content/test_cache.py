@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pkgutil
 import shutil
+from pathlib import Path
 
 import pytest
 
+import toolkit.content
 from toolkit.content import ContentError
-from toolkit.content.cache import cached_catalogue
+from toolkit.content.cache import cached_catalogue, code_files
 from toolkit.settings import PROJECT_ROOT
 
 SCENARIO = "friend-request-from-pupil"
@@ -68,3 +71,15 @@ def test_invalid_content_is_reported_and_never_cached(content, tmp_path):
     with pytest.raises(ContentError, match="unknown_key"):
         cached_catalogue(content, cache)
     assert not list(cache.glob("catalogue-*.pickle"))
+
+
+def test_the_cache_name_covers_every_module_of_the_content_package():
+    """Does a change to any module that reads content (not only the old single file) give a new
+    cache name?"""
+    modules = {
+        Path(m.module_finder.path) / f"{m.name.rsplit('.', 1)[-1]}.py"
+        for m in pkgutil.walk_packages(toolkit.content.__path__, "toolkit.content.")
+        if not m.ispkg
+    }
+    assert len(modules) > 5
+    assert modules | {Path(toolkit.content.__file__)} == set(code_files())

@@ -1,0 +1,1 @@
+"""Tests of toolkit.content, with good/ and bad/ content files."""

@@ -1,0 +1,60 @@
+"""The shipped content itself: it validates, names no real person and quotes each policy exactly."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+
+from toolkit.content import load_catalogue, shipped_files
+from toolkit.settings import PROJECT_ROOT
+
+SOURCES = PROJECT_ROOT / "policies" / "sources"
+
+
+def test_every_shipped_file_validates(catalogue):
+    """Does all shipped content load with no problem?"""
+    assert "barley-lane-primary" in catalogue.profiles
+    assert "friend-request-from-pupil" in catalogue.scenarios
+    assert catalogue.modules
+
+
+# Real people named in the source policies, kept as hashes so that not even a test names them.
+REAL_NAME_HASHES = {"001934c3d6ff6e7f", "16f5656e1e1ed01f", "9df402202473688e"}
+
+
+def names_found(text: str) -> set[str]:
+    words = re.findall(r"[a-z]+", text.lower())
+    phrases = {*words, *(" ".join(pair) for pair in zip(words, words[1:], strict=False))}
+    return {hashlib.sha256(p.encode()).hexdigest()[:16] for p in phrases} & REAL_NAME_HASHES
+
+
+def test_shipped_text_names_no_real_person():
+    """Do the shipped profiles, scenarios, quizzes and lessons avoid the names of real people?"""
+    files = [*PROJECT_ROOT.glob("policies/*.yaml"), *PROJECT_ROOT.glob("scenarios/**/*.yaml")]
+    assert not names_found(" ".join(p.read_text() for p in files))
+
+
+def test_source_policies_name_no_real_person():
+    """Are the names of people in the copied source policies withheld?"""
+    sources = sorted(SOURCES.glob("*.txt"))
+    assert len(sources) == len(list(PROJECT_ROOT.glob("policies/*.yaml")))
+    assert not names_found(" ".join(p.read_text(encoding="utf-8") for p in sources))
+
+
+def test_source_policies_are_not_read_as_content():
+    """Does loading the catalogue leave policies/sources/ alone?"""
+    assert not [p for p in shipped_files(PROJECT_ROOT) if SOURCES in p.parents]
+
+
+@pytest.mark.parametrize(
+    "school", sorted(p.stem for p in (PROJECT_ROOT / "policies").glob("*.yaml"))
+)
+def test_profile_clauses_quote_the_policy(school):
+    """Is every catalogue clause found word for word in the school's policy text?"""
+    source = SOURCES / f"{school}.txt"
+    policy = " ".join(source.read_text(encoding="utf-8").replace("**", "").split())
+    profile = load_catalogue(PROJECT_ROOT).profiles[school]
+    for clause in profile.clauses:
+        assert " ".join(clause.text.split()) in policy, clause.id

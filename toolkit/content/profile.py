@@ -1,0 +1,115 @@
+"""A school profile: the settings that differ between schools and its policy's clause catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field
+
+from toolkit.content.base import Kind, Model, Problem, Slug, Text, check_unique
+from toolkit.content.text import TEMPLATES, TextFields
+
+Audience = Literal["staff", "governors", "pupils", "parents"]
+Strength = Literal["must", "should", "advice"]
+
+
+class PolicyInfo(Model):
+    title: Text
+    approved: Text = Field(description="When the policy was approved, as written in it.")
+    review: Text = Field(description="When the policy is due for review.")
+
+
+class SchoolSettings(Model):
+    """What differs between schools; content text uses these by name."""
+
+    headteacher: Text = Field(description="Title of the head, e.g. 'the headteacher'.")
+    dsl: Text = Field(description="Title of the safeguarding lead.")
+    contact_report_to: Text = Field(
+        description="Who staff tell about a friend request or contact attempt from a pupil or parent."
+    )
+    inappropriate_content_report_to: Text = Field(
+        description="Who staff tell when inappropriate content is accessed on a school device."
+    )
+    bullying_support_from: Text = Field(
+        description="Who staff go to for support when they are bullied online."
+    )
+    bullying_report_to: Text = Field(
+        description="Who staff report cyberbullying or trolling aimed at them to."
+    )
+    safeguarding_report_to: Text = Field(
+        description="Who staff tell, the same day, about a safeguarding concern seen online "
+        "(radicalisation, grooming, a disclosure, indecent images)."
+    )
+    personal_use_at_work: Literal[
+        "break_times_personal_device",
+        "break_or_lunch_no_children",
+        "own_time_only",
+        "never_in_working_hours",
+    ]
+    parents_as_friends: Literal["must_not", "not_advisable", "be_cautious"]
+    pupil_relatives: Literal["allowed_if_acknowledged", "not_mentioned"]
+    official_channels: Text = Field(description="How staff contact pupils and families.")
+    min_social_media_age: int = Field(ge=0, le=21)
+    pass_mark: int = Field(ge=0, le=100, description="Quiz pass mark, in percent.")
+    refresher_months: int = Field(ge=1, le=120)
+
+
+class Clause(Model):
+    id: Slug
+    section: Text
+    text: Text = Field(description="The policy's own words.")
+    audience: list[Audience] = Field(min_length=1)
+    strength: Strength
+
+
+class SchoolProfile(Model):
+    schema_version: int
+    id: Slug
+    name: Text
+    policy: PolicyInfo
+    settings: SchoolSettings
+    clauses: list[Clause] = Field(min_length=1)
+
+    def clause(self, clause_id: str) -> Clause:
+        return next(c for c in self.clauses if c.id == clause_id)
+
+    def template_values(self) -> dict[str, Any]:
+        return {"school": self.name, **self.settings.model_dump()}
+
+    def render(self, text: str) -> str:
+        """One piece of content text with this school's settings filled in."""
+        return TEMPLATES.from_string(text).render(self.template_values())
+
+
+# The names content text may use: the school's name and each of its settings.
+TEMPLATE_NAMES = frozenset({"school", *SchoolSettings.model_fields})
+
+# A profile quotes the policy's own words: nothing in it is filled in per school.
+TEXT = TextFields()
+
+
+def check_profile(data: dict, file: str) -> Iterator[Problem]:
+    yield from check_unique(data.get("clauses"), "/clauses", "clause", file)
+    school_id = data.get("id")
+    path = Path(file)
+    if isinstance(school_id, str) and path.suffix in (".yaml", ".yml") and path.stem != school_id:
+        yield Problem(
+            file,
+            "/id",
+            f"id {school_id!r} differs from the file name",
+            f"name the file {school_id}.yaml",
+        )
+
+
+KIND = Kind(
+    name="profile",
+    what="a school profile",
+    marker="clauses",
+    model=SchoolProfile,
+    check=check_profile,
+    text=TEXT,
+    folder="policies",
+    table="profiles",
+)
