@@ -3,6 +3,8 @@
 It may import toolkit.settings and third-party libraries, and, in roster.py only, the roles
 from toolkit.content, which sits below the store in the pipeline (content -> engine -> store).
 Everything callers need is imported from here: `from toolkit.store import Store, NewLearner`.
+The clock is not re-exported: tests move it by patching `toolkit.store.clock.now`, where
+every domain module looks it up (and `toolkit.store.codes` for the hashing).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from toolkit.store.codes import (
     hash_codes,
     new_access_code,
 )
+from toolkit.store.connection import make_engine, sqlite_file
 from toolkit.store.errors import (
     AttemptClosed,
     ChoiceOutOfStep,
@@ -99,6 +102,7 @@ __all__ = [
     "hash_code",
     "hash_codes",
     "learners",
+    "make_engine",
     "meta",
     "metadata",
     "migrate",
@@ -107,6 +111,7 @@ __all__ = [
     "quiz_attempts",
     "quiz_standings",
     "scenario_standings",
+    "sqlite_file",
     "sign_ins",
     "tallies",
 ]

@@ -1,4 +1,4 @@
-"""Engines for the store: a SQLite file opened safely (WAL, busy timeout, BEGIN IMMEDIATE) or PostgreSQL."""
+"""Engines for the store: a SQLite file set up for several writers, or PostgreSQL."""
 
 from __future__ import annotations
 
