@@ -12,11 +12,11 @@ from pypdf import PdfReader
 
 from tests.conftest import SCHOOL
 from tests.test_widgets import sign_in
-from toolkit import store as store_module
 from toolkit.apps.staff import StaffApp
 from toolkit.reports.certificates import certificate_pdf, completion_dates
 from toolkit.reports.tables import add_months
 from toolkit.store import NewLearner
+from toolkit.store import clock as store_clock
 
 TODAY = date(2026, 9, 5)
 
@@ -78,12 +78,12 @@ def test_a_module_is_dated_by_its_last_scenario_or_quiz_pass(
 ):
     """Is a module's day the latest of its scenarios' completions and its quiz pass?"""
     learner = learner_and_code[0]
-    monkeypatch.setattr(store_module, "now", lambda: datetime(2026, 9, 3, 10, tzinfo=UTC))
+    monkeypatch.setattr(store_clock, "now", lambda: datetime(2026, 9, 3, 10, tzinfo=UTC))
     complete_modules(store, catalogue, learner)
-    monkeypatch.setattr(store_module, "now", lambda: datetime(2026, 9, 8, 10, tzinfo=UTC))
+    monkeypatch.setattr(store_clock, "now", lambda: datetime(2026, 9, 8, 10, tzinfo=UTC))
     attempt = store.start_quiz(learner.id, "contact", catalogue.quiz_version("contact", SCHOOL), [])
     store.record_quiz_result(attempt, [], 100, True)
-    monkeypatch.setattr(store_module, "now", lambda: datetime(2026, 9, 10, 10, tzinfo=UTC))
+    monkeypatch.setattr(store_clock, "now", lambda: datetime(2026, 9, 10, 10, tzinfo=UTC))
     attempt = store.start_quiz(learner.id, "contact", catalogue.quiz_version("contact", SCHOOL), [])
     store.record_quiz_result(attempt, [], 20, False)  # a later failed retake does not move the day
     scenario = catalogue.scenarios_in("safeguarding")[0].id

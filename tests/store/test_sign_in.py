@@ -6,9 +6,10 @@ import logging
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
-from toolkit import store as store_module
 from toolkit.store import (
+    CODE_SCRYPT_N,
     FAILED_PER_CLIENT,
     FAILED_PER_EMAIL,
     SIGN_IN_WINDOW,
@@ -16,14 +17,17 @@ from toolkit.store import (
     SignInFailed,
     SignInLimited,
     UnknownLearner,
+    hash_code,
+    learners,
 )
+from toolkit.store import clock as store_clock
 
 
 @pytest.fixture
 def clock(monkeypatch):
     """The store's clock, moved on by hand."""
-    moments = [store_module.now()]
-    monkeypatch.setattr(store_module, "now", lambda: moments[0])
+    moments = [store_clock.now()]
+    monkeypatch.setattr(store_clock, "now", lambda: moments[0])  # every domain module reads it here
 
     def move(by: timedelta) -> None:
         moments[0] += by
@@ -123,19 +127,11 @@ def test_a_code_hashed_at_an_older_cost_is_hashed_again_at_sign_in(store, learne
     """Timing must not tell a person of the old cost from an unknown email: the first sign-in
     hashes their code again at today's cost, and it goes on working."""
     learner, code = learner_and_code
-    older = store_module.hash_code(code, n=2**14)
+    older = hash_code(code, n=2**14)
     with store.engine.begin() as conn:
-        conn.execute(
-            store_module.learners.update()
-            .where(store_module.learners.c.id == learner.id)
-            .values(code_hash=older)
-        )
+        conn.execute(learners.update().where(learners.c.id == learner.id).values(code_hash=older))
     assert store.sign_in(learner.email, code).id == learner.id
     with store.engine.connect() as conn:
-        now_stored = conn.scalar(
-            store_module.select(store_module.learners.c.code_hash).where(
-                store_module.learners.c.id == learner.id
-            )
-        )
-    assert now_stored.split("$")[1] == str(store_module.CODE_SCRYPT_N)
+        now_stored = conn.scalar(select(learners.c.code_hash).where(learners.c.id == learner.id))
+    assert now_stored.split("$")[1] == str(CODE_SCRYPT_N)
     assert store.sign_in(learner.email, code).id == learner.id

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from toolkit import store as store_module
 from toolkit.store import CODE_SCRYPT_N, check_code, hash_code, new_access_code
+from toolkit.store import codes as codes_module
 from toolkit.store.roster import RosterError, import_roster, parse_roster
 
 GOOD = (
@@ -123,14 +123,14 @@ def test_a_big_roster_is_hashed_on_every_core_with_progress(store, monkeypatch):
     """Does a roster past PARALLEL_FROM use worker processes, report progress, and give working codes?"""
     pools = []
 
-    class CountedPool(store_module.ProcessPoolExecutor):
+    class CountedPool(codes_module.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
             pools.append(kwargs.get("max_workers"))
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(store_module, "ProcessPoolExecutor", CountedPool)
-    monkeypatch.setattr(store_module, "_cores", lambda: 2)
-    count = store_module.PARALLEL_FROM + 50
+    monkeypatch.setattr(codes_module, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(codes_module, "_cores", lambda: 2)
+    count = codes_module.PARALLEL_FROM + 50
     rows = "".join(f"P {i},p{i}@school.example,teacher,2026-09-01\n" for i in range(count))
     seen = []
     created = import_roster(

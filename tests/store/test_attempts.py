@@ -1,75 +1,23 @@
-"""The progress store on a real SQLite file: roster, sign-in, attempts, choices, concurrency."""
+"""Attempts and choices: saved in order, once each, on the path, with several writers at once."""
 
 from __future__ import annotations
 
 import multiprocessing
-import sqlite3
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
-from tests.conftest import SCHOOL
 from toolkit.store import (
     AttemptClosed,
     ChoiceOutOfStep,
-    DuplicateLearner,
     NewLearner,
     RecordedChoice,
-    SignInFailed,
     Store,
-    StoreError,
-    StoreMissing,
     UnknownAttempt,
     UnknownLearner,
     choices,
-    hash_code,
 )
-
-
-def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(store):
-    """Is every connection set up for several writers: WAL, busy timeout, foreign keys?"""
-    with store.engine.connect() as conn:
-        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
-
-
-def test_sign_in_with_the_issued_code(store, learner_and_code):
-    """Does the printed code sign the person in, however they type its case and hyphens?"""
-    learner, code = learner_and_code
-    assert store.sign_in("Jo.Bloggs@School.example ", code).id == learner.id
-    assert store.sign_in(learner.email, code.lower().replace("-", " ")).id == learner.id
-
-
-@pytest.mark.parametrize(
-    "email,code", [("jo.bloggs@school.example", "AAAA-BBBB-CCCC"), ("nobody@school.example", None)]
-)
-def test_sign_in_refuses_a_wrong_code_or_unknown_email_alike(store, learner_and_code, email, code):
-    """Do a wrong code and an unknown email give the same refusal?"""
-    with pytest.raises(SignInFailed):
-        store.sign_in(email, code or learner_and_code[1])
-
-
-def test_access_codes_are_stored_hashed(store, learner_and_code):
-    """Is the code absent from the database file, kept only as a salted hash?"""
-    _, code = learner_and_code
-    with store.engine.connect() as conn:
-        stored = conn.execute(text("SELECT code_hash FROM learners")).scalar()
-    assert code not in stored and code.replace("-", "") not in stored
-    assert stored.startswith("scrypt$") and stored != hash_code(code)
-
-
-def test_adding_someone_already_on_the_roster_adds_no_one(store, learner_and_code):
-    """Is a batch with one existing email refused whole?"""
-    batch = [
-        NewLearner("New Person", "new@school.example", "support", date(2026, 9, 1)),
-        NewLearner("Jo Again", "jo.bloggs@school.example", "teacher", date(2026, 9, 1)),
-    ]
-    with pytest.raises(DuplicateLearner) as caught:
-        store.add_learners(batch)
-    assert caught.value.emails == ["jo.bloggs@school.example"]
-    assert store.learner_count() == 1
 
 
 def test_choices_are_saved_in_order_and_attempts_complete(store, learner_and_code):
@@ -213,84 +161,3 @@ def test_choices_off_the_path_are_dropped_together(any_store):
     assert any_store.drop_choices(attempt, [stray, gone]) == 1
     assert saved(any_store, attempt) == [(1, "request", 0), (3, "accepted", 1)]
     assert any_store.record_choice(attempt, "done", 0, "safe", after=3) == 4
-
-
-def test_an_unreachable_database_is_a_store_error(tmp_path):
-    """Does a database path that cannot be opened raise the store's own error?"""
-    from toolkit.store import StoreUnavailable
-
-    blocker = tmp_path / "file"
-    blocker.write_text("not a folder")
-    with pytest.raises(StoreUnavailable):
-        Store(f"sqlite:///{blocker / 'sub' / 'esafety.db'}")
-
-
-def test_a_store_deleted_while_open_refuses_to_write(tmp_path, store, learner_and_code):
-    """If the file is deleted while the store is open, does a write fail loudly, making no new file?"""
-    learner, _ = learner_and_code
-    attempt = store.start_attempt(learner.id, "friend-request-from-pupil", "v1")
-    path = tmp_path / "esafety.db"
-    path.unlink()
-    with pytest.raises(StoreMissing, match="was deleted or replaced"):
-        store.complete_attempt(attempt, 50)
-    with pytest.raises(StoreMissing):
-        store.learner_count()
-    assert not path.exists()
-
-
-def test_a_store_replaced_while_open_refuses_to_write(tmp_path, store, learner_and_code):
-    """If another SQLite file takes the store's place, does a write fail and leave that file alone?"""
-    learner, _ = learner_and_code
-    path, other = tmp_path / "esafety.db", tmp_path / "other.db"
-    with sqlite3.connect(other) as conn:
-        conn.execute("CREATE TABLE unrelated (x)")
-    conn.close()
-    replacement = other.read_bytes()
-    other.replace(path)
-    with pytest.raises(StoreMissing, match="was deleted or replaced"):
-        store.start_attempt(learner.id, "friend-request-from-pupil", "v1")
-    assert path.read_bytes() == replacement
-
-
-def test_opening_a_missing_store_without_creating_it_is_an_error(tmp_path):
-    """Does `create=False` refuse a missing file, saying to run init, and make nothing?"""
-    path = tmp_path / "data" / "esafety.db"
-    with pytest.raises(StoreMissing, match="esafety init --demo"):
-        Store(f"sqlite:///{path}", create=False)
-    assert not path.parent.exists()
-
-
-def test_an_existing_store_opens_without_creating(any_store):
-    """Does `create=False` open a store that exists, a SQLite file or a PostgreSQL database?"""
-    store = Store(any_store.url, create=False)
-    try:
-        assert store.get_meta("school") == SCHOOL
-    finally:
-        store.close()
-
-
-def test_a_delivery_saved_again_is_updated_not_added(any_store):
-    """Does update_delivery replace a delivery's date and tallies in place, adding no delivery,
-    and refuse a delivery that is not there?"""
-    ((learner, _),) = any_store.add_learners(
-        [NewLearner("Ms Ada Park", "ada@school.example", "teacher", date(2026, 9, 1))]
-    )
-    oak = any_store.add_class("Year 1 Oak", "5-7")
-    first = [("vote", "ask", 12), ("vote", "send", 3), ("sort", "name", 1)]
-    delivery_id = any_store.record_delivery(
-        oak.id, "safe-5-7", "v1", learner.id, date(2026, 11, 19), first
-    )
-    any_store.update_delivery(
-        delivery_id, date(2026, 11, 20), [("vote", "ask", 14), ("vote", "send", 1)]
-    )
-    (delivery,) = any_store.deliveries()
-    assert (delivery.id, delivery.class_id, delivery.lesson_id, delivery.teacher_id) == (
-        delivery_id,
-        oak.id,
-        "safe-5-7",
-        learner.id,
-    )
-    assert delivery.delivered_on == date(2026, 11, 20)
-    assert sorted(delivery.tallies) == [("vote", "ask", 14), ("vote", "send", 1)]
-    with pytest.raises(StoreError, match=f"no lesson delivery with id {delivery_id + 1}"):
-        any_store.update_delivery(delivery_id + 1, date(2026, 11, 20), [])

@@ -1,0 +1,63 @@
+"""The store's own errors, so callers can tell a missing learner from a broken database."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base of the store's own errors."""
+
+
+class UnknownLearner(StoreError):
+    pass
+
+
+class DuplicateLearner(StoreError):
+    def __init__(self, emails: list[str]):
+        self.emails = emails
+        super().__init__(f"already on the roster: {', '.join(emails)}")
+
+
+class SignInFailed(StoreError):
+    def __init__(
+        self, message: str = "That email and access code do not match our records."
+    ) -> None:
+        super().__init__(message)
+
+
+class SignInLimited(SignInFailed):
+    """Too many failed sign-ins for this email or from this computer: wait, then try again."""
+
+    def __init__(self, minutes: int) -> None:
+        self.minutes = minutes
+        super().__init__(
+            "Too many sign-ins that did not match, so signing in is paused for "
+            f"{minutes} minute{'s' if minutes != 1 else ''}. Please wait, then try again."
+        )
+
+
+class DuplicateClass(StoreError):
+    pass
+
+
+class UnknownClass(StoreError):
+    pass
+
+
+class UnknownAttempt(StoreError):
+    pass
+
+
+class AttemptClosed(StoreError):
+    pass
+
+
+class ChoiceOutOfStep(StoreError):
+    """A choice that does not follow the attempt's saved path: it moved on elsewhere (another tab)."""
+
+
+class StoreUnavailable(StoreError):
+    pass
+
+
+class StoreMissing(StoreUnavailable):
+    """The SQLite file is not there, or not the one opened: never start afresh in silence."""

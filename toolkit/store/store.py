@@ -1,0 +1,12 @@
+"""The `Store`: every domain operation on the progress store, composed from one mixin per domain."""
+
+from __future__ import annotations
+
+from toolkit.store.classes import ClassesMixin
+from toolkit.store.data_rights import DataRightsMixin
+from toolkit.store.learners import LearnersMixin
+from toolkit.store.standings import StandingsMixin
+
+
+class Store(LearnersMixin, DataRightsMixin, ClassesMixin, StandingsMixin):
+    """Domain operations on the progress store; open one per process."""
