@@ -62,6 +62,8 @@ log = logging.getLogger(__name__)
 
 metadata = MetaData()
 
+SCHOOL_KEY = "school"  # the meta key holding the id of the school set up here
+
 meta = Table(
     "meta",
     metadata,
