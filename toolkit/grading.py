@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import html
+import importlib.metadata
+import json
 import logging
 import os
 import re
@@ -43,6 +46,7 @@ import os  # noqa: E402
 c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
 """
 EXCHANGE = "exchange"
+BUILT = "built.json"  # each quiz's source digest when its release was last generated
 
 
 class GradingError(Exception):
@@ -138,6 +142,8 @@ def source_notebook(bank: QuizBank):
             ),
         )
     )
+    for cell in cells:  # the same source for the same quiz, not new random ids each time
+        cell.id = cell.metadata["nbgrader"]["grade_id"]
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {
         "display_name": "Python 3 (ipykernel)",
@@ -148,7 +154,11 @@ def source_notebook(bank: QuizBank):
 
 
 def build_course(root: Path, banks: list[QuizBank]) -> list[str]:
-    """Write nbgrader_config.py and a source notebook per quiz, then generate the released copies."""
+    """Write nbgrader_config.py and a source notebook per quiz, then generate the released copies.
+
+    A quiz whose release was generated from the very source it would get now is left as it is:
+    nbgrader takes seconds a quiz, and `esafety init` and `serve` build the course each time.
+    """
     import nbformat
 
     root.mkdir(parents=True, exist_ok=True)
@@ -156,18 +166,57 @@ def build_course(root: Path, banks: list[QuizBank]) -> list[str]:
     _exchange(root)
     built = []
     with _locked(root):
-        api = _api(root)
+        api = None
+        recorded = _built_digests(root)
         for bank in banks:
             folder = root / "source" / bank.id
-            folder.mkdir(parents=True, exist_ok=True)
-            nbformat.write(source_notebook(bank), folder / f"{bank.id}.ipynb")
-            result = api.generate_assignment(bank.id, force=True, create=True)
-            if not result["success"]:
-                raise GradingError(
-                    f"nbgrader could not generate {bank.id}: {result.get('error') or result.get('log')}"
-                )
+            source = folder / f"{bank.id}.ipynb"
+            text = nbformat.writes(source_notebook(bank)) + "\n"
+            digest = _source_digest(text)
+            if recorded.get(bank.id) != digest or not _is_current(root, bank.id, source, text):
+                recorded.pop(bank.id, None)
+                _write_built_digests(root, recorded)  # a build cut short is never taken as done
+                folder.mkdir(parents=True, exist_ok=True)
+                source.write_text(text, encoding="utf-8")
+                api = api or _api(root)
+                result = api.generate_assignment(bank.id, force=True, create=True)
+                if not result["success"]:
+                    raise GradingError(
+                        f"nbgrader could not generate {bank.id}: {result.get('error') or result.get('log')}"
+                    )
+                recorded[bank.id] = digest
+                _write_built_digests(root, recorded)
             built.append(bank.id)
     return built
+
+
+def _source_digest(text: str) -> str:
+    """Names a release: the source notebook, the course's config and the nbgrader that made it."""
+    parts = (importlib.metadata.version("nbgrader"), CONFIG, text)
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def _is_current(root: Path, quiz_id: str, source: Path, text: str) -> bool:
+    """Whether the source on disk is `text` and its release and gradebook entry are there."""
+    try:
+        on_disk = source.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return on_disk == text and is_built(root, quiz_id) and (root / "gradebook.db").exists()
+
+
+def _built_digests(root: Path) -> dict[str, str]:
+    try:
+        recorded = json.loads((root / BUILT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
+
+
+def _write_built_digests(root: Path, recorded: dict[str, str]) -> None:
+    partial = root / f"{BUILT}.part"
+    partial.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    partial.replace(root / BUILT)
 
 
 def is_built(root: Path, quiz_id: str) -> bool:

@@ -22,6 +22,7 @@ class Setting:
     env: str
     help: str
     default: str
+    secret: bool = False  # never printed, only whether it is set
 
 
 SETTINGS = {
@@ -81,12 +82,41 @@ SETTINGS = {
         f"The DSL app's token, at least {TOKEN_LENGTH} letters, digits, '-' or '_'; empty means a "
         "new random one at each start (printed in the link).",
         "",
+        secret=True,
     ),
     "hosts": Setting(
         "ESAFETY_HOSTS",
         "Further names people type to reach the server (e.g. the school server's name or address), "
         "separated by commas; localhost and the --host address are always answered.",
         "",
+    ),
+    # How the server listens and waits (see toolkit.cli.serve).
+    "port": Setting(
+        "ESAFETY_PORT",
+        "Port of the staff and classroom pages; 'esafety serve --port' overrides it.",
+        "8866",
+    ),
+    "dsl_port": Setting(
+        "ESAFETY_DSL_PORT",
+        "Port of the DSL app ('esafety serve --dsl'); --port overrides it.",
+        "8867",
+    ),
+    "page_timeout": Setting(
+        "ESAFETY_PAGE_TIMEOUT",
+        "Seconds a page's kernel may take to start, and then to show its first output: on a "
+        "loaded server this can take many seconds, and a page that gives up stays blank.",
+        "120",
+    ),
+    "keep_alive_seconds": Setting(
+        "ESAFETY_KEEP_ALIVE_SECONDS",
+        "Seconds an unused browser connection is kept open for its next request.",
+        "5",
+    ),
+    "cull_seconds": Setting(
+        "ESAFETY_CULL_SECONDS",
+        "How often, in seconds, the server looks for kernels to end (see ESAFETY_GONE_SECONDS "
+        "and ESAFETY_IDLE_MINUTES).",
+        "10",
     ),
 }
 
@@ -98,6 +128,17 @@ class SettingError(ValueError):
 def _read(name: str) -> str:
     setting = SETTINGS[name]
     return os.environ.get(setting.env, "") or setting.default
+
+
+def source(name: str) -> str | None:
+    """The environment variable the setting's value comes from; None when it is the default."""
+    env = SETTINGS[name].env
+    return env if os.environ.get(env) else None
+
+
+def value(name: str) -> str:
+    """The setting's value as given (or its default), before any check."""
+    return _read(name)
 
 
 def home() -> Path:

@@ -14,9 +14,7 @@ import ipywidgets as w
 from toolkit import settings
 from toolkit.content import Catalogue, ContentError
 from toolkit.content.cache import cached_catalogue
-from toolkit.store import Store, StoreError, StoreMissing
-
-SCHOOL_KEY = "school"
+from toolkit.store import SCHOOL_KEY, Store, StoreError, StoreMissing
 
 
 def configure_logging() -> None:

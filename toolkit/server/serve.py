@@ -392,7 +392,7 @@ class SchoolVoila(Voila):
     def _token_from_environment(self) -> str:
         """The token, taken out of the environment so that the pages' kernels never see it."""
         env = settings.SETTINGS["dsl_token"].env
-        if not os.environ.get(env):
+        if not settings.source("dsl_token"):
             self.log.critical("%s is not set: start the DSL app with 'esafety serve --dsl'", env)
             self.exit(1)
         try:

@@ -49,6 +49,7 @@ from toolkit.store.records import (
 from toolkit.store.sign_ins import FAILED_PER_CLIENT, FAILED_PER_EMAIL, SIGN_IN_WINDOW
 from toolkit.store.store import Store
 from toolkit.store.tables import (
+    SCHOOL_KEY,
     attempts,
     choices,
     classes,
@@ -65,6 +66,7 @@ from toolkit.store.tables import (
 )
 
 __all__ = [
+    "SCHOOL_KEY",
     "CODE_SCRYPT_N",
     "FAILED_PER_CLIENT",
     "FAILED_PER_EMAIL",

@@ -20,6 +20,8 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+SCHOOL_KEY = "school"  # the meta key holding the id of the school set up here
+
 meta = Table(
     "meta",
     metadata,

@@ -1,0 +1,39 @@
+"""`esafety settings`: every deployment setting, its value, where it came from, and its help."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import textwrap
+
+from toolkit import settings
+
+# user:password@ in a URL such as a PostgreSQL database's: the password is never printed.
+URL_PASSWORD = re.compile(r"(://[^/@:]*:)[^/@]*@")
+
+
+def shown(name: str) -> str:
+    """The setting's value as it may be shown on a screen others can see."""
+    value = settings.value(name)
+    if settings.SETTINGS[name].secret:
+        return "set (hidden)" if value else "not set"
+    return URL_PASSWORD.sub(r"\1***@", value) if value else "(empty)"
+
+
+def list_settings(args: argparse.Namespace) -> int:
+    for name, setting in settings.SETTINGS.items():
+        env = settings.source(name)
+        origin = f"from {env}" if env else f"default; set {setting.env} to change it"
+        print(f"{name}: {shown(name)}  ({origin})")
+        print(
+            textwrap.fill(setting.help, width=88, initial_indent="    ", subsequent_indent="    ")
+        )
+    return 0
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "settings",
+        help="List every setting with its value and where it came from (secrets hidden).",
+    )
+    p.set_defaults(func=list_settings)
