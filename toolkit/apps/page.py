@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -11,9 +10,12 @@ from datetime import date
 import ipywidgets as w
 
 from toolkit.content import Catalogue, SchoolProfile
+from toolkit.html import fragment
 from toolkit.store import Learner, SignInFailed, SignInLimited, Store
 
 log = logging.getLogger(__name__)
+
+TEMPLATE = "apps/page.html.j2"
 
 CSS = """
 <style>
@@ -53,20 +55,6 @@ CSS = """
 .esafety .esafety-quiz-feedback { margin: 0.25rem 0 0.75rem; }
 </style>
 """
-
-
-def escape(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def paragraphs(text: str) -> str:
-    """Plain content text as escaped HTML paragraphs."""
-    parts = [p.strip() for p in text.strip().split("\n\n") if p.strip()]
-    return "".join(f"<p>{escape(' '.join(p.split()))}</p>" for p in parts)
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def action_button(label: str, primary: bool = False) -> w.Button:
@@ -175,11 +163,11 @@ class App:
             focus.focus()
 
     def show_alert(self, message: str) -> None:
-        self.alert.value = f'<div class="esafety-alert" role="alert">{escape(message)}</div>'
+        self.alert.value = fragment(TEMPLATE, "alert", message=message)
 
     def show_notice(self, message: str) -> None:
         """Something the learner should know that is not a failure, read out politely."""
-        self.alert.value = f'<div class="esafety-notice" role="status">{escape(message)}</div>'
+        self.alert.value = fragment(TEMPLATE, "notice", message=message)
 
     def on_click(self, button: w.Button, handler: Callable[[], None]) -> w.Button:
         button.on_click(self.guarded(handler))
@@ -244,8 +232,13 @@ class SignInApp(App):
         self.show(
             [
                 w.HTML(
-                    f"<h1>{escape(self.profile.name)}: {escape(self.heading)}</h1>"
-                    f"<p>{escape(self.sign_in_text)}</p>"
+                    fragment(
+                        TEMPLATE,
+                        "sign_in",
+                        school=self.profile.name,
+                        heading=self.heading,
+                        text=self.sign_in_text,
+                    )
                 ),
                 self.email,
                 self.code,

@@ -11,10 +11,11 @@ from datetime import date
 
 import ipywidgets as w
 
-from toolkit.apps.page import SignInApp, action_button, escape, long_date, paragraphs
+from toolkit.apps.page import SignInApp, action_button
 from toolkit.apps.quiz import Grader, QuizContext, QuizPage
 from toolkit.content import Catalogue, Scenario
 from toolkit.engine import ScenarioRun, Taken
+from toolkit.html import fragment
 from toolkit.reports.certificates import certificate_pdf, completion_dates
 from toolkit.reports.tables import add_months
 from toolkit.school.progress import ModuleProgress, module_progress
@@ -22,12 +23,9 @@ from toolkit.store import AttemptClosed, ChoiceOutOfStep, Store
 
 log = logging.getLogger(__name__)
 
+TEMPLATE = "apps/staff.html.j2"
+
 SCENARIO_VERB = {"not started": "Start", "in progress": "Continue", "complete": "Play again"}
-QUIZ_STATUS = {
-    "not taken": "not taken yet",
-    "failed": "not passed yet (best {score}%)",
-    "passed": "passed ({score}%)",
-}
 QUIZ_BUTTON = {
     "not taken": "Take the quiz: {title}",
     "failed": "Take the quiz again: {title} (best so far {score}%)",
@@ -78,8 +76,9 @@ class StaffApp(SignInApp):
         self.quiz_buttons: dict[str, w.Button] = {}
         children: list[w.Widget] = [
             w.HTML(
-                f"<h1>Your training, {escape(self.learner.name)}</h1>"
-                f"<p class='esafety-muted'>{escape(self.profile.name)}</p>"
+                fragment(
+                    TEMPLATE, "modules_heading", learner=self.learner.name, school=self.profile.name
+                )
             )
         ]
         unfinished: list[w.Button] = []
@@ -118,7 +117,6 @@ class StaffApp(SignInApp):
             return None
         issued = self.today()
         valid_until = add_months(issued, self.profile.settings.refresher_months)
-        heading = "<h2>Your certificate</h2>"
         try:
             pdf = certificate_pdf(
                 self.learner.name,
@@ -130,34 +128,22 @@ class StaffApp(SignInApp):
             )
         except Exception:  # the module list must still show if the drawing fails
             log.exception("%s: certificate for learner %s failed", self.name, self.learner.id)
-            return w.HTML(
-                f"{heading}<p>Your certificate could not be made just now. Please try again "
-                f"later; if it keeps happening, tell {escape(self.profile.settings.dsl)}.</p>"
-            )
+            return w.HTML(fragment(TEMPLATE, "certificate_failed", dsl=self.profile.settings.dsl))
         data = base64.b64encode(pdf).decode("ascii")
-        return w.HTML(
-            f"{heading}<p>You have completed every module. Your refresher training is due by "
-            f"{long_date(valid_until)}.</p>"
-            f'<p><a download="certificate.pdf" href="data:application/pdf;base64,{data}">'
-            "Download your certificate (PDF)</a></p>"
-        )
+        return w.HTML(fragment(TEMPLATE, "certificate", valid_until=valid_until, data=data))
 
     def module_heading(self, progress: ModuleProgress) -> str:
-        module, due, state = progress.module, progress.due, progress.state(self.today())
-        status = {
-            "complete": "Complete",
-            "overdue": f"Overdue: it was due on {long_date(due)}",
-            "in progress": f"In progress: due by {long_date(due)}",
-            "not started": f"Not started: due by {long_date(due)}",
-        }[state]
-        quiz = progress.quiz
-        quiz_text = (
-            f" Quiz: {QUIZ_STATUS[quiz.status].format(score=quiz.best_score)}." if quiz else ""
-        )
-        return (
-            f"<h2>{escape(module.title)}</h2><p>{escape(module.summary)}</p>"
-            f"<p><strong>Status: {escape(status)}</strong>.{quiz_text} "
-            f"About {module.minutes} minutes.</p>"
+        module, quiz = progress.module, progress.quiz
+        return fragment(
+            TEMPLATE,
+            "module",
+            title=module.title,
+            summary=module.summary,
+            state=progress.state(self.today()),
+            due=progress.due,
+            quiz_status=quiz.status if quiz else None,
+            quiz_score=quiz.best_score if quiz else None,
+            minutes=module.minutes,
         )
 
     # --- module quiz ------------------------------------------------------------------
@@ -226,9 +212,9 @@ class StaffApp(SignInApp):
         kept = [c.seq for i, c in enumerate(saved) if i not in skipped]
         self.last_seq = kept[-1] if kept else 0
 
-    def scenario_header(self) -> str:
-        decision = len(self.run.path) + (self.run.phase == "choosing")
-        return f"<h1>{escape(self.run.scenario.title)}</h1><p class='esafety-muted'>Decision {decision}</p>"
+    def decision(self) -> int:
+        """Which decision of the scenario the learner is at, counting from 1."""
+        return len(self.run.path) + (self.run.phase == "choosing")
 
     def show_step(self) -> None:
         run = self.run
@@ -239,7 +225,13 @@ class StaffApp(SignInApp):
             self.finish()
             return
         self.step_text = w.HTML(
-            self.scenario_header() + paragraphs(run.step.text) + "<h2>What do you do?</h2>"
+            fragment(
+                TEMPLATE,
+                "step",
+                title=run.scenario.title,
+                decision=self.decision(),
+                text=run.step.text,
+            )
         )
         self.choice_buttons = [
             self.on_view_click(action_button(choice.label), functools.partial(self.choose, i))
@@ -280,11 +272,18 @@ class StaffApp(SignInApp):
     def show_feedback(self, taken: Taken) -> None:
         choice = taken.choice
         self.feedback = w.HTML(
-            self.scenario_header()
-            + f"<p>You chose: <strong>{escape(choice.label)}</strong></p>"
-            + f"<div class='esafety-outcome-{choice.outcome}' role='status'>"
-            + f"<h2>{OUTCOME_TEXT[choice.outcome]}</h2>{paragraphs(choice.feedback)}</div>"
-            + self.citations(choice.cites)
+            fragment(
+                TEMPLATE,
+                "feedback",
+                title=self.run.scenario.title,
+                decision=self.decision(),
+                label=choice.label,
+                outcome=choice.outcome,
+                outcome_text=OUTCOME_TEXT[choice.outcome],
+                text=choice.feedback,
+                policy=self.profile.policy.title,
+                citations=[self.profile.clause(c.split("#", 1)[1]) for c in choice.cites],
+            )
         )
         last = choice.next is None
         self.continue_button = self.on_view_click(
@@ -294,19 +293,6 @@ class StaffApp(SignInApp):
         self.show(
             [self.feedback, self.continue_button, self.back_button()], focus=self.continue_button
         )
-
-    def citations(self, cites: list[str]) -> str:
-        if not cites:
-            return ""
-        items = []
-        for citation in cites:
-            clause = self.profile.clause(citation.split("#", 1)[1])
-            items.append(
-                f"<blockquote>{escape(clause.text)}</blockquote>"
-                f"<p class='esafety-muted'>{escape(self.profile.policy.title)}, "
-                f"section “{escape(clause.section)}” (clause {escape(clause.id)})</p>"
-            )
-        return "<h2>What your school's policy says</h2>" + "".join(items)
 
     def proceed(self) -> None:
         self.run.proceed()
@@ -319,16 +305,21 @@ class StaffApp(SignInApp):
         except AttemptClosed:  # finished in another tab too, on the same saved path
             log.info("%s: attempt %s was already complete", self.name, self.attempt_id)
         counts = {o: sum(t.choice.outcome == o for t in run.path) for o in OUTCOME_TEXT}
-        rows = "".join(
-            f"<li><strong>{OUTCOME_TEXT[t.choice.outcome]}:</strong> {escape(t.choice.label)}</li>"
-            for t in run.path
-        )
-        closing = paragraphs(run.closing_text) if run.closing_text else ""
         self.summary = w.HTML(
-            f"<h1>{escape(run.scenario.title)}: summary</h1>{closing}"
-            f"<p>You made {len(run.path)} decisions: {counts['safe']} safe, {counts['risky']} risky "
-            f"and {counts['unsafe']} unsafe. Your score is <strong>{run.score}%</strong>.</p>"
-            f"<h2>The path you took</h2><ol>{rows}</ol>"
+            fragment(
+                TEMPLATE,
+                "summary",
+                title=run.scenario.title,
+                closing=run.closing_text or "",
+                path=[
+                    {"outcome": OUTCOME_TEXT[t.choice.outcome], "label": t.choice.label}
+                    for t in run.path
+                ],
+                safe=counts["safe"],
+                risky=counts["risky"],
+                unsafe=counts["unsafe"],
+                score=run.score,
+            )
         )
         scenario_id = run.scenario.id
         again = self.on_view_click(

@@ -12,12 +12,12 @@ from datetime import date
 from pathlib import Path
 
 from toolkit import grading, settings
-from toolkit.apps.classroom import lesson_plan_html
 from toolkit.apps.launch import SCHOOL_KEY
 from toolkit.cli.output import OutputError, output_path, write_output
 from toolkit.content import BANDS, ROLES, ContentError, coverage, json_schemas, load_catalogue
 from toolkit.content.cache import cached_catalogue
 from toolkit.reports import html as report_render
+from toolkit.reports.lesson_plans import lesson_plan_html
 from toolkit.store import Learner, NewLearner, Store, StoreError
 from toolkit.store.roster import RosterError, import_roster
 
