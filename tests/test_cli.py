@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from toolkit.cli import CommandError, stage_apps, voila_command
 from toolkit.cli.output import OutputError, write_output
@@ -435,7 +436,7 @@ def test_lessons_print_writes_a_printable_plan(home, tmp_path):
     assert result.returncode == 0, result.stderr
     page = out.read_text()
     assert page.startswith("<!DOCTYPE html>") and "@media print" in page
-    assert "St Benedict&#x27;s Catholic Primary School" in page and "Teacher notes" in page
+    assert escape("St Benedict's Catholic Primary School") in page and "Teacher notes" in page
     assert "{{" not in page
     missing = esafety(home, "lessons", "print", "no-such-lesson", "--out", str(out))
     assert missing.returncode == 1 and "esafety lessons list" in missing.stderr
