@@ -10,11 +10,12 @@ from datetime import date
 import ipywidgets as w
 import pytest
 import textstat
+from markupsafe import escape
 
 from tests.conftest import SCHOOL
 from tests.test_widgets import assert_nothing_left, click, sign_in
-from toolkit.apps.classroom import ClassroomApp, lesson_plan_html
-from toolkit.apps.staff import widget_tree
+from toolkit.apps.classroom import ClassroomApp
+from toolkit.apps.page import widget_tree
 from toolkit.content import (
     BANDS,
     LETTER_NAMES,
@@ -25,6 +26,7 @@ from toolkit.content import (
     load_catalogue,
 )
 from toolkit.engine import EngineError, LessonRun
+from toolkit.reports.lesson_plans import lesson_plan_html
 from toolkit.settings import PROJECT_ROOT
 from toolkit.store import NewLearner
 
@@ -278,7 +280,7 @@ def test_a_lesson_plan_prints_with_its_notes_escaped():
     assert "Barley &lt;Lane&gt;" in page and "<script" not in page
     assert page.count("<h3>") == len(lesson.activities)
     for prompt in lesson.discussion:
-        assert re.sub(r"\s+", " ", prompt.replace("'", "&#x27;").replace('"', "&quot;")) in page
+        assert escape(re.sub(r"\s+", " ", prompt)) in page
     assert "Teacher notes" in page and "Objectives" in page
 
 
@@ -461,3 +463,21 @@ def test_signing_out_of_the_classroom_leaves_nothing_of_the_teacher(store, catal
 
     assert_nothing_left(app, before, (teacher.name, teacher.email, code))
     assert (app.learner, app.run, app.school_class, app.delivery_id) == (None, None, None, None)
+
+
+def test_a_hostile_class_and_teacher_name_are_shown_as_text(store, catalogue):
+    """Is a class or teacher name full of markup shown as text on every view of the board?"""
+    name = '<script>alert(1)</script>"onmouseover="x'
+    ((teacher, code),) = store.add_learners(
+        [NewLearner(name, "mal@school.example", "teacher", date(2026, 9, 1))]
+    )
+    store.add_class(name, "5-7")
+    app = ClassroomApp(store, catalogue, SCHOOL)
+    sign_in(app, teacher.email, code)
+    start(app, lesson_with(Vote).id)
+    while not app.run.at_end:
+        app.next_button.click()
+    app.save_button.click()
+    for value in [app.body.children[0].value, app.body.children[1].value, app.saved.value]:
+        assert "<script>" not in value and '"onmouseover="' not in value
+        assert escape(name) in value

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import html
 import io
 import json
 import logging
@@ -12,6 +11,7 @@ from datetime import UTC, date, datetime
 
 import ipywidgets as w
 import pytest
+from markupsafe import escape
 from sqlalchemy import insert
 
 from tests.conftest import SCENARIO, SCHOOL
@@ -104,7 +104,7 @@ def test_playing_a_scenario_saves_every_choice_and_ends_with_a_summary(
     assert "Unsafe choice" in app.feedback.value
     assert "What your school's policy says" in app.feedback.value
     assert "staff-use-4" in app.feedback.value
-    assert "Members of staff must not &quot;friend&quot;" in app.feedback.value
+    assert escape('Members of staff must not "friend"') in app.feedback.value
     attempt = app.attempt_id
     app.continue_button.click()
     play_to_the_end(app, store, [0])
@@ -432,7 +432,7 @@ def test_each_school_sees_its_modules_and_plays_every_scenario(store, catalogue,
     titles = [m.title for m in catalogue.modules_for("teacher")]
     headings = [c.value for c in app.body.children if "<h2>" in getattr(c, "value", "")]
     assert [next(t for t in titles if t in h) for h in headings] == titles
-    assert html.escape(catalogue.profiles[school].name) in app.body.children[0].value
+    assert escape(catalogue.profiles[school].name) in app.body.children[0].value
     for scenario_id in catalogue.scenarios:
         for pick in ("first", "safe"):
             app.show_modules()

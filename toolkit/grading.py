@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import html
 import importlib.metadata
 import json
 import logging
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.content import QuizBank
+from toolkit.html import render
 from toolkit.store import QuizAnswer
 
 log = logging.getLogger(__name__)
@@ -248,16 +248,11 @@ def reflection_source(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()[:REFLECTION_LIMIT]
     parts = [p.strip("\n") for p in re.split(r"\n[ \t]*\n", text or "(no reflection written)")]
-    body = "".join(
-        "<p>" + "<br>".join(_inert(line) for line in part.split("\n")) + "</p>"
-        for part in parts
-        if part.strip()
+    return render(
+        "grading/reflection.html.j2",
+        maths_ignored=MATHS_IGNORED,
+        parts=[part.split("\n") for part in parts if part.strip()],
     )
-    return f'<div class="{MATHS_IGNORED}">{body}</div>'
-
-
-def _inert(text: str) -> str:
-    return html.escape(text, quote=True).replace("$", "&#36;").replace("\\", "&#92;")
 
 
 def write_submission(

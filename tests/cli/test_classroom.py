@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from markupsafe import escape
+
 from tests.cli import esafety
 
 
@@ -26,7 +28,7 @@ def test_lessons_print_writes_a_printable_plan(initialised, tmp_path):
     assert result.returncode == 0, result.stderr
     page = out.read_text()
     assert page.startswith("<!DOCTYPE html>") and "@media print" in page
-    assert "St Benedict&#x27;s Catholic Primary School" in page and "Teacher notes" in page
+    assert escape("St Benedict's Catholic Primary School") in page and "Teacher notes" in page
     assert "{{" not in page
     missing = esafety(home, "lessons", "print", "no-such-lesson", "--out", str(out))
     assert missing.returncode == 1 and "esafety lessons list" in missing.stderr

@@ -8,18 +8,10 @@ from datetime import date
 
 import ipywidgets as w
 
-from toolkit.apps.staff import SignInApp, action_button, escape, long_date, paragraphs
-from toolkit.content import (
-    LETTER_NAMES,
-    Card,
-    CardSort,
-    Catalogue,
-    Lesson,
-    RealOrFake,
-    Vote,
-    WhatNext,
-)
+from toolkit.apps.page import SignInApp, action_button
+from toolkit.content import Card, CardSort, Catalogue, RealOrFake, Vote, WhatNext
 from toolkit.engine import MAX_CLASS, LessonRun
+from toolkit.html import fragment
 from toolkit.store import SchoolClass, Store
 
 BOARD_CSS = """
@@ -39,6 +31,7 @@ BOARD_CSS = """
 .esafety.esafety-board .esafety-nav { display: flex; gap: 1rem; }
 </style>
 """
+TEMPLATE = "apps/classroom.html.j2"
 
 
 class ClassroomApp(SignInApp):
@@ -62,8 +55,15 @@ class ClassroomApp(SignInApp):
         today: Callable[[], date] = date.today,
         client_address: Callable[[], str] | None = None,
     ):
-        super().__init__(store, catalogue, school_id, today, BOARD_CSS, "esafety-board")
-        self.client_address = client_address or self.client_address
+        super().__init__(
+            store,
+            catalogue,
+            school_id,
+            today,
+            BOARD_CSS,
+            "esafety-board",
+            client_address=client_address,
+        )
         self.run: LessonRun | None = None
         self.school_class: SchoolClass | None = None
         self.delivery_id: int | None = None  # made by the first save, updated by the next
@@ -89,19 +89,20 @@ class ClassroomApp(SignInApp):
         self.run = self.school_class = self.delivery_id = None
         classes = self.store.classes()
         heading = w.HTML(
-            f"<h1>{escape(self.profile.name)}: {escape(self.heading)}</h1>"
-            f"<p>Signed in as {escape(self.learner.name)}: the lessons you save are recorded "
-            "as yours.</p>"
+            fragment(
+                TEMPLATE,
+                "setup_heading",
+                school=self.profile.name,
+                heading=self.heading,
+                teacher=self.learner.name,
+            )
         )
         self.sign_out_button = self.on_click(action_button("Sign out"), self.sign_out)
         if not classes:
             self.show(
                 [
                     heading,
-                    w.HTML(
-                        "<p>There are no classes yet. Ask the DSL or an administrator to add one, "
-                        "for example: <code>esafety classes add 'Year 2 Oak' --band 5-7</code></p>"
-                    ),
+                    w.HTML(fragment(TEMPLATE, "no_classes")),
                     self.sign_out_button,
                 ],
                 focus=self.sign_out_button,
@@ -129,7 +130,7 @@ class ClassroomApp(SignInApp):
         self.show(
             [
                 heading,
-                w.HTML("<p>Choose the class and the lesson, then start.</p>"),
+                w.HTML(fragment(TEMPLATE, "choose")),
                 self.class_picker,
                 self.lesson_picker,
                 self.start_button,
@@ -166,8 +167,14 @@ class ClassroomApp(SignInApp):
         run = self.run
         page = run.page
         header = w.HTML(
-            f"<h1>{escape(run.lesson.title)}</h1>"
-            f"<p>Page {run.index + 1} of {len(run.pages)} · {escape(self.school_class.name)}</p>"
+            fragment(
+                TEMPLATE,
+                "page_header",
+                lesson=run.lesson.title,
+                page=run.index + 1,
+                pages=len(run.pages),
+                school_class=self.school_class.name,
+            )
         )
         body = {
             "story": self.story_view,
@@ -194,11 +201,10 @@ class ClassroomApp(SignInApp):
 
     def story_view(self) -> list[w.Widget]:
         story = self.run.lesson.story
-        return [w.HTML(f"<h2>{escape(story.title)}</h2>{paragraphs(story.text)}")]
+        return [w.HTML(fragment(TEMPLATE, "story", title=story.title, text=story.text))]
 
     def discussion_view(self) -> list[w.Widget]:
-        items = "".join(f"<li>{escape(p)}</li>" for p in self.run.lesson.discussion)
-        return [w.HTML(f"<h2>Let's talk</h2><ul>{items}</ul>")]
+        return [w.HTML(fragment(TEMPLATE, "discussion", prompts=self.run.lesson.discussion))]
 
     def activity_view(self, activity) -> list[w.Widget]:
         builders = {
@@ -209,9 +215,9 @@ class ClassroomApp(SignInApp):
         }
         return builders[type(activity)](activity)
 
-    def verdict(self, right: bool, text: str) -> str:
-        label = "Yes, that's right!" if right else "Not quite."
-        return f"<div class='{'esafety-right' if right else 'esafety-wrong'}' role='status'><strong>{label}</strong> {escape(text)}</div>"
+    def verdict(self, right: bool, text: str, **why: object) -> str:
+        """Right or not, then `text`; `why` may name the right pile or say if it is real."""
+        return fragment(TEMPLATE, "verdict", right=right, text=text, **why)
 
     def card_verdict(self, activity: CardSort, card: Card, right: bool) -> str:
         """Right or not, then why: a card in the wrong pile is told which pile it belongs in,
@@ -219,10 +225,10 @@ class ClassroomApp(SignInApp):
         if right:
             return self.verdict(True, card.feedback)
         pile = next(b.label for b in activity.bins if b.id == card.bin).rstrip(".")
-        return self.verdict(False, f"This one belongs in “{pile}”. {card.feedback}")
+        return self.verdict(False, card.feedback, pile=pile)
 
     def card_sort_view(self, activity: CardSort) -> list[w.Widget]:
-        widgets: list[w.Widget] = [w.HTML(f"<h2>{escape(activity.prompt)}</h2>")]
+        widgets: list[w.Widget] = [w.HTML(fragment(TEMPLATE, "prompt", text=activity.prompt))]
         done = self.run.tallies.get(activity.id, {})
         for card in activity.cards:
             feedback = w.HTML()
@@ -263,9 +269,8 @@ class ClassroomApp(SignInApp):
 
         def show_total() -> None:
             # Shown as the teacher types, so they can check it against the class size.
-            total.value = (
-                f"<p>Votes entered: {sum(int(v.value) for v in self.vote_counts.values())}</p>"
-            )
+            entered = sum(int(v.value) for v in self.vote_counts.values())
+            total.value = fragment(TEMPLATE, "votes_entered", total=entered)
 
         def count() -> None:
             # Kept as typed, whatever the teacher presses next: the answer need not be shown.
@@ -278,17 +283,19 @@ class ClassroomApp(SignInApp):
 
         def reveal() -> None:
             count()
-            answer.value = "".join(
-                f"<p><strong>{escape(o.text)}</strong>: {self.run.tallies[activity.id][o.id]} votes. "
-                f"{'This is the best answer. ' if o.best else ''}{escape(o.feedback)}</p>"
-                for o in activity.options
+            votes = self.run.tallies[activity.id]
+            answer.value = fragment(
+                TEMPLATE,
+                "vote_answer",
+                options=[
+                    {"text": o.text, "votes": votes[o.id], "best": o.best, "feedback": o.feedback}
+                    for o in activity.options
+                ],
             )
 
         self.reveal_button = self.on_click(action_button("Show the answer"), reveal)
         return [
-            w.HTML(
-                f"<h2>{escape(activity.question)}</h2><p>Hands up! Type in how many voted for each.</p>"
-            ),
+            w.HTML(fragment(TEMPLATE, "vote", question=activity.question)),
             *self.vote_counts.values(),
             total,
             self.reveal_button,
@@ -307,13 +314,13 @@ class ClassroomApp(SignInApp):
             for o in activity.options
         ]
         return [
-            w.HTML(f"<h2>What happens next?</h2>{paragraphs(activity.situation)}"),
+            w.HTML(fragment(TEMPLATE, "what_next", situation=activity.situation)),
             *buttons,
             feedback,
         ]
 
     def real_or_fake_view(self, activity: RealOrFake) -> list[w.Widget]:
-        widgets: list[w.Widget] = [w.HTML(f"<h2>{escape(activity.prompt)}</h2>")]
+        widgets: list[w.Widget] = [w.HTML(fragment(TEMPLATE, "prompt", text=activity.prompt))]
         for item in activity.items:
             feedback = w.HTML()
             picker = w.ToggleButtons(
@@ -327,9 +334,7 @@ class ClassroomApp(SignInApp):
                 if change["new"] is not None:
                     self.run.judge(activity.id, item.id, change["new"])
                     right = self.run.tallies[activity.id][item.id] == 1
-                    feedback.value = self.verdict(
-                        right, f"It is {'real' if item.real else 'fake'}. {item.feedback}"
-                    )
+                    feedback.value = self.verdict(right, item.feedback, real=item.real)
 
             picker.observe(self.guarded_change(judged), names="value")
             widgets += [picker, feedback]
@@ -348,19 +353,17 @@ class ClassroomApp(SignInApp):
         saved = self.delivery_id is not None
         label = "Save the changes" if saved else "Save this lesson"
         self.save_button = self.on_click(action_button(label, primary=True), self.save)
-        self.saved = w.HTML(
-            "<p>This lesson is saved. If the class changed an answer, save the changes: "
-            "the same record is updated.</p>"
-            if saved
-            else ""
-        )
+        self.saved = w.HTML(fragment(TEMPLATE, "resaved") if saved else "")
         self.after_saving = self.after_saving_buttons() if saved else []
         return [
             w.HTML(
-                f"<h2>Well done, {escape(self.school_class.name)}!</h2>"
-                f"<p>Your class result:</p><ul>{rows}</ul>"
-                f"<p><small>If a child tells you something that worries you: listen, do not promise to "
-                f"keep it secret, and tell {escape(self.profile.settings.dsl)} the same day.</small></p>"
+                fragment(
+                    TEMPLATE,
+                    "end",
+                    school_class=self.school_class.name,
+                    rows=rows,
+                    dsl=self.profile.settings.dsl,
+                )
             ),
             self.save_button,
             self.saved,
@@ -374,24 +377,23 @@ class ClassroomApp(SignInApp):
             self.on_click(action_button("Sign out"), self.sign_out),
         ]
 
-    def result_rows(self) -> str:
-        rows = []
+    def result_rows(self) -> list[dict]:
+        """The class result, one row per activity: "sorted" with how many were right out of
+        how many, "vote" with each option's votes, "next" with the option chosen (or None)."""
+        rows: list[dict] = []
         for activity in self.run.lesson.activities:
             counts = self.run.tallies.get(activity.id, {})
             if isinstance(activity, CardSort | RealOrFake):
                 total = len(activity.cards if isinstance(activity, CardSort) else activity.items)
-                rows.append(f"{escape(activity.prompt)}: {sum(counts.values())} of {total} right")
+                row = {"right": sum(counts.values()), "total": total}
+                rows.append({"kind": "sorted", "prompt": activity.prompt, **row})
             elif isinstance(activity, Vote):
-                votes = ", ".join(
-                    f"{escape(o.text)} {counts.get(o.id, 0)}" for o in activity.options
-                )
-                rows.append(f"{escape(activity.question)}: {votes or 'no votes entered'}")
+                votes = [{"text": o.text, "votes": counts.get(o.id, 0)} for o in activity.options]
+                rows.append({"kind": "vote", "prompt": activity.question, "votes": votes})
             else:
                 chosen = [o for o in activity.options if o.id in counts]
-                rows.append(
-                    f"What happens next: {escape(chosen[0].text) if chosen else 'not chosen'}"
-                )
-        return "".join(f"<li>{row}</li>" for row in rows)
+                rows.append({"kind": "next", "prompt": chosen[0].text if chosen else None})
+        return rows
 
     def save(self) -> None:
         """Save the class result: the first time as a new delivery, after that over the same one
@@ -409,76 +411,14 @@ class ClassroomApp(SignInApp):
         else:
             self.store.update_delivery(self.delivery_id, self.today(), self.run.result())
         self.save_button.disabled = True
-        self.saved.value = (
-            f"<p role='status'><strong>Saved:</strong> {escape(self.school_class.name)} had "
-            f"“{escape(lesson.title)}” on {long_date(self.today())}.</p>"
+        self.saved.value = fragment(
+            TEMPLATE,
+            "saved",
+            school_class=self.school_class.name,
+            lesson=lesson.title,
+            day=self.today(),
         )
         if not self.after_saving:
             self.after_saving = self.after_saving_buttons()
             self.body.children = [*self.body.children, *self.after_saving]
         self.after_saving[0].focus()
-
-
-def lesson_plan_html(lesson: Lesson, school: str) -> str:
-    """A printable lesson plan: objectives, story, activities, prompts and teacher notes."""
-    e = escape
-    parts = [
-        f"<h1>{e(lesson.title)}</h1>",
-        f"<p>{e(school)} · {e(LETTER_NAMES[lesson.letter])} · ages {e(lesson.band)} · about {lesson.minutes} minutes</p>",
-        "<h2>Objectives</h2><ul>"
-        + "".join(f"<li>{e(o)}</li>" for o in lesson.objectives)
-        + "</ul>",
-        "<h2>Education for a Connected World strands</h2><p>"
-        + e(", ".join(lesson.strands))
-        + "</p>",
-        f"<h2>Story: {e(lesson.story.title)}</h2>{paragraphs(lesson.story.text)}",
-        "<h2>Activities</h2>",
-    ]
-    for number, activity in enumerate(lesson.activities, 1):
-        parts.append(_activity_plan(number, activity))
-    parts.append(
-        "<h2>Discussion prompts</h2><ul>"
-        + "".join(f"<li>{e(p)}</li>" for p in lesson.discussion)
-        + "</ul>"
-    )
-    parts.append(f"<h2>Teacher notes</h2>{paragraphs(lesson.teacher_notes)}")
-    body = "\n".join(parts)
-    return (
-        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
-        f"<title>{e(lesson.title)}</title>"
-        "<style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto;line-height:1.5;color:#000}"
-        "h1{font-size:1.8rem}h2{font-size:1.3rem;margin-top:1.5rem}table{border-collapse:collapse}"
-        "td,th{border:1px solid #444;padding:.25rem .5rem;text-align:left}"
-        "@media print{body{margin:0}h2{break-after:avoid}}</style></head>"
-        f"<body><main>{body}</main></body></html>\n"
-    )
-
-
-def _activity_plan(number: int, activity) -> str:
-    e = escape
-    if isinstance(activity, CardSort):
-        bins = {b.id: b.label for b in activity.bins}
-        rows = "".join(
-            f"<tr><td>{e(c.text)}</td><td>{e(bins[c.bin])}</td><td>{e(c.feedback)}</td></tr>"
-            for c in activity.cards
-        )
-        return f"<h3>{number}. Card sort: {e(activity.prompt)}</h3><table><tr><th>Card</th><th>Answer</th><th>Why</th></tr>{rows}</table>"
-    if isinstance(activity, Vote):
-        rows = "".join(
-            f"<li>{e(o.text)}{' (best answer)' if o.best else ''}: {e(o.feedback)}</li>"
-            for o in activity.options
-        )
-        return f"<h3>{number}. Class vote: {e(activity.question)}</h3><ul>{rows}</ul>"
-    if isinstance(activity, WhatNext):
-        rows = "".join(
-            f"<li>{e(o.text)} ({'safe' if o.safe else 'not safe'}): {e(o.feedback)}</li>"
-            for o in activity.options
-        )
-        return (
-            f"<h3>{number}. What happens next?</h3>{paragraphs(activity.situation)}<ul>{rows}</ul>"
-        )
-    rows = "".join(
-        f"<li>{e(i.text)} ({'real' if i.real else 'fake'}): {e(i.feedback)}</li>"
-        for i in activity.items
-    )
-    return f"<h3>{number}. Real or fake: {e(activity.prompt)}</h3><ul>{rows}</ul>"

@@ -9,8 +9,9 @@ from datetime import date, datetime
 
 import ipywidgets as w
 
-from toolkit.apps.staff import App, escape
+from toolkit.apps.page import App
 from toolkit.content import ROLES, Catalogue
+from toolkit.html import fragment
 from toolkit.reports import html as report_render
 from toolkit.reports import tables as reports
 from toolkit.store import Store
@@ -23,6 +24,7 @@ DSL_CSS = """
 .esafety-dsl img { max-width: 100%; }
 </style>
 """
+TEMPLATE = "apps/dsl.html.j2"
 
 
 PAGE = 50  # people per page of the matrix
@@ -97,23 +99,23 @@ class DslApp(App):
         )
         self.show(
             [
-                w.HTML(f"<h1>{escape(self.profile.name)}: social media training</h1>"),
+                w.HTML(fragment(TEMPLATE, "title", school=self.profile.name)),
                 self.role,
                 self.group,
                 self.reload_button,
                 self.summary,
                 self.charts,
-                w.HTML("<h2>Completion matrix</h2>"),
+                w.HTML(fragment(TEMPLATE, "matrix_heading")),
                 self.behind_only,
                 self.page_status,
                 self.matrix,
                 w.HBox([self.earlier, self.later]),
                 self.misconceptions,
                 self.lessons,
-                w.HTML("<h2>A learner's choices</h2>"),
+                w.HTML(fragment(TEMPLATE, "history_heading")),
                 self.learner_picker,
                 self.history,
-                w.HTML("<h2>Evidence to download</h2>"),
+                w.HTML(fragment(TEMPLATE, "downloads_heading")),
                 self.download_button,
                 self.downloads,
             ]
@@ -146,17 +148,26 @@ class DslApp(App):
         evidence = self.evidence()
         complete = sum(row.complete for row in evidence.matrix)
         late = reports.overdue(evidence.matrix, self.catalogue)
-        self.summary.value = (
-            f"<p>{evidence.today:%d %B %Y}, figures read at {self.read_at:%H:%M} · policy: {escape(self.profile.policy.title)} "
-            f"(approved {escape(self.profile.policy.approved)})</p>"
-            f"<p><strong>{complete} of {len(evidence.matrix)}</strong> people have completed every module "
-            f"for their role; <strong>{len(late)}</strong> module(s) are overdue or expired.</p>"
+        self.summary.value = fragment(
+            TEMPLATE,
+            "summary",
+            today=evidence.today,
+            read_at=self.read_at,
+            policy=self.profile.policy.title,
+            approved=self.profile.policy.approved,
+            complete=complete,
+            people=len(evidence.matrix),
+            late=len(late),
         )
         self.first = 0
         self.show_matrix()
-        self.charts.value = "".join(
-            report_render.figure_html(chart, evidence)
-            for chart in (report_render.COMPLETION, report_render.OVER_TIME)
+        self.charts.value = fragment(
+            TEMPLATE,
+            "charts",
+            pictures=[
+                report_render.picture(chart, evidence)
+                for chart in (report_render.COMPLETION, report_render.OVER_TIME)
+            ],
         )
         self.learner_picker.options = [("Choose a learner", ANY)] + [
             (f"{row.learner.name} ({row.learner.email})", row.learner.id) for row in evidence.matrix
@@ -165,11 +176,12 @@ class DslApp(App):
     def show_school_wide(self) -> None:
         """Where staff go wrong, and lessons taught: for the whole school, whatever the filters."""
         evidence = self.everyone
-        self.misconceptions.value = (
-            "<h2>Where staff go wrong</h2>"
-            + report_render.figure_html(report_render.MISCONCEPTIONS, evidence)
-            + report_render.listing_html(report_render.unsafe_listing(evidence))
-            + report_render.listing_html(report_render.missed_listing(evidence))
+        self.misconceptions.value = fragment(
+            TEMPLATE,
+            "school_wide",
+            picture=report_render.picture(report_render.MISCONCEPTIONS, evidence),
+            unsafe=report_render.unsafe_listing(evidence),
+            missed=report_render.missed_listing(evidence),
         )
         self.lessons.value = report_render.listing_html(
             report_render.lessons_listing(evidence), "h2"
@@ -183,10 +195,12 @@ class DslApp(App):
         self.matrix.value = report_render.matrix_table(
             dataclasses.replace(self.everyone, matrix=shown)
         )
-        self.page_status.value = (
-            f'<p role="status">People {self.first + 1} to {self.first + len(shown)} of {len(rows)}</p>'
-            if rows
-            else '<p role="status">No one matches these filters.</p>'
+        self.page_status.value = fragment(
+            TEMPLATE,
+            "page_status",
+            first=self.first + 1,
+            last=self.first + len(shown),
+            total=len(rows),
         )
         self.earlier.disabled = self.first == 0
         self.later.disabled = self.first + PAGE >= len(rows)
@@ -215,7 +229,6 @@ class DslApp(App):
         csv_data = base64.b64encode(report_render.as_csv(evidence).encode()).decode()
         pdf_data = base64.b64encode(report_render.as_pdf(evidence)).decode()
         stamp = f"{evidence.today:%Y-%m-%d}"
-        self.downloads.value = (
-            f'<p><a download="training-{stamp}.csv" href="data:text/csv;base64,{csv_data}">Download the CSV</a> · '
-            f'<a download="training-{stamp}.pdf" href="data:application/pdf;base64,{pdf_data}">Download the PDF</a></p>'
+        self.downloads.value = fragment(
+            TEMPLATE, "downloads", stamp=stamp, csv=csv_data, pdf=pdf_data
         )

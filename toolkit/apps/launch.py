@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import html
 import logging
 import os
 import threading
@@ -14,6 +13,7 @@ import ipywidgets as w
 from toolkit import settings
 from toolkit.content import Catalogue, ContentError
 from toolkit.content.cache import cached_catalogue
+from toolkit.html import fragment
 from toolkit.store import SCHOOL_KEY, Store, StoreError, StoreMissing
 
 
@@ -105,6 +105,4 @@ def _start(title: str, build: Callable[[Store, Catalogue, str], w.Widget]) -> w.
 
 
 def _notice(title: str, message: str) -> w.Widget:
-    return w.HTML(
-        f'<div role="alert"><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></div>'
-    )
+    return w.HTML(fragment("apps/page.html.j2", "cannot_start", title=title, message=message))

@@ -6,25 +6,20 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import ipywidgets as w
-import jinja2
 
+from toolkit.apps.page import action_button
 from toolkit.content import Module, QuizBank
 from toolkit.engine import DrawnQuestion, QuizRun
 from toolkit.grading import GradedQuiz, LearnerErased
+from toolkit.html import fragment, render
 from toolkit.store import Learner, Store, UnknownAttempt, UnknownLearner
 
 # (learner id, bank, answers, reflection, on_roster=a check that the learner is still there)
 Grader = Callable[..., GradedQuiz]
 
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates" / "quiz"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+TEMPLATE = "apps/quiz.html.j2"
 
 
 @dataclass
@@ -45,7 +40,6 @@ class QuizContext:
     retake: Callable[[], None]
     sign_out: Callable[[], None]
     dsl: str  # who to speak to, as the school's profile names the role
-    escape: Callable[[object], str]
     rng: random.Random
 
 
@@ -68,20 +62,30 @@ class QuizPage:
         self.show_questions()
 
     def show_questions(self) -> None:
-        e, run = self.ctx.escape, self.run
+        run = self.run
         intro = w.HTML(
-            f"<h1>{e(self.ctx.bank.title)}</h1>"
-            f"<p>Answer all {len(run.drawn)} questions, then write a short reflection. "
-            f"The pass mark is {self.ctx.pass_mark}%. Each attempt draws new questions.</p>"
+            fragment(
+                TEMPLATE,
+                "intro",
+                title=self.ctx.bank.title,
+                questions=len(run.drawn),
+                pass_mark=self.ctx.pass_mark,
+            )
         )
         self.inputs: list[w.Widget] = []
         children: list[w.Widget] = [intro]
         for slot, drawn in enumerate(run.drawn, start=1):
             multiple = drawn.question.kind == "multiple"
-            hint = "Choose all that apply." if multiple else "Choose one answer."
             children.append(
                 w.HTML(
-                    f"<h2>Question {slot} of {len(run.drawn)}</h2><p>{e(drawn.question.text)}</p><p>{hint}</p>"
+                    fragment(
+                        TEMPLATE,
+                        "question",
+                        slot=slot,
+                        questions=len(run.drawn),
+                        text=drawn.question.text,
+                        multiple=multiple,
+                    )
                 )
             )
             if multiple:
@@ -111,15 +115,11 @@ class QuizPage:
             layout=w.Layout(width="100%", height="8rem"),
         )
         self.reflection.style.description_width = "8rem"
-        self.submit_button = w.Button(
-            description="Submit my answers", layout=w.Layout(width="100%")
-        )
-        self.submit_button.add_class("esafety-action")
-        self.submit_button.add_class("esafety-primary")
+        self.submit_button = action_button("Submit my answers", primary=True)
         self.submit_button.on_click(self.ctx.guarded(self.submit))
         self.progress = w.HTML()
         children += [
-            w.HTML(f"<h2>Reflection</h2><p>{e(self.ctx.bank.reflection.prompt)}</p>"),
+            w.HTML(fragment(TEMPLATE, "reflection", prompt=self.ctx.bank.reflection.prompt)),
             self.reflection,
             self.submit_button,
             self.progress,
@@ -148,9 +148,7 @@ class QuizPage:
             return
         self.sent = True
         self.submit_button.disabled = True
-        self.progress.value = (
-            '<p role="status"><strong>Marking your answers…</strong> This takes a few seconds.</p>'
-        )
+        self.progress.value = fragment(TEMPLATE, "marking")
         self.worker = threading.Thread(target=self.ctx.guarded(self.mark), daemon=True)
         self.worker.start()
 
@@ -196,13 +194,8 @@ class QuizPage:
 
     def show_erased(self) -> None:
         title = self.heading("Your answers were not sent")
-        message = w.HTML(
-            '<div class="esafety-alert" role="alert"><p>Your training records have been removed '
-            "from this school's system, so your answers and your reflection were not kept. If "
-            f"you did not expect this, please speak to {self.ctx.escape(self.ctx.dsl)}.</p></div>"
-        )
-        leave = w.Button(description="Sign out", layout=w.Layout(width="100%"))
-        leave.add_class("esafety-action")
+        message = w.HTML(fragment(TEMPLATE, "erased", dsl=self.ctx.dsl))
+        leave = action_button("Sign out")
         leave.on_click(self.ctx.guarded(self.ctx.sign_out))
         self.ctx.show([title, message, leave], focus=title)
 
@@ -220,17 +213,11 @@ class QuizPage:
         ]
         self.title = self.heading(f"{self.ctx.bank.title}: your result")
         self.result = w.HTML(
-            _TEMPLATES.get_template("result.html.j2").render(
-                score=graded.score, verdict=verdict, items=items
-            )
+            render("apps/quiz_result.html.j2", score=graded.score, verdict=verdict, items=items)
         )
         buttons = [self.ctx.back()]
         if not passed:
-            self.retry_button = w.Button(
-                description="Try again with new questions", layout=w.Layout(width="100%")
-            )
-            self.retry_button.add_class("esafety-action")
-            self.retry_button.add_class("esafety-primary")
+            self.retry_button = action_button("Try again with new questions", primary=True)
             self.retry_button.on_click(self.ctx.guarded(self.ctx.retake))
             buttons.insert(0, self.retry_button)
         self.ctx.show([self.title, self.result, *buttons], focus=self.title)

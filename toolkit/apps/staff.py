@@ -1,41 +1,31 @@
-"""The staff app's widgets: they render engine state, call the engine and save to the store."""
+"""The staff app: sign in, my modules, play a scenario, take a quiz, see a summary."""
 
 from __future__ import annotations
 
 import base64
 import functools
-import html
 import logging
 import random
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 
 import ipywidgets as w
 
+from toolkit.apps.page import SignInApp, action_button
 from toolkit.apps.quiz import Grader, QuizContext, QuizPage
-from toolkit.content import Catalogue, Scenario, SchoolProfile
+from toolkit.content import Catalogue, Scenario
 from toolkit.engine import ScenarioRun, Taken
+from toolkit.html import fragment
 from toolkit.reports.certificates import certificate_pdf, completion_dates
 from toolkit.reports.tables import add_months
 from toolkit.school.progress import ModuleProgress, module_progress
-from toolkit.store import (
-    AttemptClosed,
-    ChoiceOutOfStep,
-    Learner,
-    SignInFailed,
-    SignInLimited,
-    Store,
-)
+from toolkit.store import AttemptClosed, ChoiceOutOfStep, Store
 
 log = logging.getLogger(__name__)
 
+TEMPLATE = "apps/staff.html.j2"
+
 SCENARIO_VERB = {"not started": "Start", "in progress": "Continue", "complete": "Play again"}
-QUIZ_STATUS = {
-    "not taken": "not taken yet",
-    "failed": "not passed yet (best {score}%)",
-    "passed": "passed ({score}%)",
-}
 QUIZ_BUTTON = {
     "not taken": "Take the quiz: {title}",
     "failed": "Take the quiz again: {title} (best so far {score}%)",
@@ -43,272 +33,6 @@ QUIZ_BUTTON = {
 }
 
 OUTCOME_TEXT = {"safe": "Safe choice", "risky": "Risky choice", "unsafe": "Unsafe choice"}
-
-CSS = """
-<style>
-.esafety { max-width: 60rem; margin: 0 auto; font-size: 1.1rem; line-height: 1.5; color: #1a1a1a; }
-.esafety .widget-html-content { font-size: 1.1rem; line-height: 1.5; }
-.esafety .jupyter-button { box-sizing: border-box; }
-.esafety h1 { font-size: 1.8rem; margin: 0.5rem 0; line-height: 1.25; }
-.esafety h2 { font-size: 1.4rem; margin: 0.75rem 0 0.25rem; }
-.esafety .jupyter-button.esafety-action {
-  white-space: normal; height: auto; min-height: 2.75rem; padding: 0.5rem 1rem;
-  text-align: left; font-size: 1.05rem; line-height: 1.4; border: 2px solid #0b4f8a;
-  background: #ffffff; color: #0b4f8a; border-radius: 6px;
-}
-.esafety .jupyter-button.esafety-primary { background: #0b4f8a; color: #ffffff; }
-.esafety .jupyter-button:focus-visible, .esafety input:focus-visible {
-  outline: 3px solid #b35900; outline-offset: 2px;
-}
-.esafety .esafety-alert { border-left: 6px solid #a11d21; background: #fdecea; padding: 0.5rem 1rem; }
-.esafety .esafety-notice { border-left: 6px solid #0b4f8a; background: #e8f0f8; padding: 0.5rem 1rem; }
-.esafety .esafety-outcome-safe { border-left: 6px solid #1e6b30; background: #e8f5ea; padding: 0.5rem 1rem; }
-.esafety .esafety-outcome-risky { border-left: 6px solid #8a5300; background: #fff4e0; padding: 0.5rem 1rem; }
-.esafety .esafety-outcome-unsafe { border-left: 6px solid #a11d21; background: #fdecea; padding: 0.5rem 1rem; }
-.esafety .esafety-option, .esafety .esafety-option label, .esafety .esafety-option .widget-radio-box {
-  height: auto; white-space: normal; line-height: 1.4; font-size: 1.05rem;
-}
-.esafety .esafety-option .widget-radio-box label {
-  display: flex; gap: 0.5rem; padding: 0.3rem 0; align-items: flex-start;
-}
-.esafety .esafety-option input { margin-top: 0.3rem; flex-shrink: 0; order: -1; }
-.esafety .esafety-option.widget-checkbox label { display: flex; gap: 0.5rem; align-items: flex-start; }
-.esafety blockquote { margin: 0.5rem 0; padding-left: 1rem; border-left: 3px solid #555; }
-.esafety .esafety-muted { color: #4a4a4a; }
-.esafety .esafety-title {
-  font-size: 1.8rem; font-weight: bold; line-height: 1.25; height: auto; margin: 0.5rem 0;
-  white-space: normal;
-}
-.esafety .esafety-quiz-feedback { margin: 0.25rem 0 0.75rem; }
-</style>
-"""
-
-
-def escape(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def paragraphs(text: str) -> str:
-    """Plain content text as escaped HTML paragraphs."""
-    parts = [p.strip() for p in text.strip().split("\n\n") if p.strip()]
-    return "".join(f"<p>{escape(' '.join(p.split()))}</p>" for p in parts)
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def action_button(label: str, primary: bool = False) -> w.Button:
-    button = w.Button(description=label, tooltip=label, layout=w.Layout(width="100%"))
-    button.add_class("esafety-action")
-    if primary:
-        button.add_class("esafety-primary")
-    return button
-
-
-def widget_tree(roots: Iterable[w.Widget]) -> dict[int, w.Widget]:
-    """These widgets and every widget they hold in a synced trait (children, layout, style)."""
-    found: dict[int, w.Widget] = {}
-    todo = list(roots)
-    while todo:
-        widget = todo.pop()
-        if id(widget) not in found:
-            found[id(widget)] = widget
-            for name in widget.keys:
-                value = getattr(widget, name)
-                items = value if isinstance(value, list | tuple) else [value]
-                todo += [item for item in items if isinstance(item, w.Widget)]
-    return found
-
-
-def close_widgets(widgets: Iterable[w.Widget], keep: w.Widget) -> None:
-    """Close these widgets and all they hold, but what `keep` still shows: ipywidgets keeps a
-    widget, and what it holds, in the kernel until it is closed."""
-    shown = widget_tree([keep])
-    for key, widget in widget_tree(widgets).items():
-        if key not in shown:
-            widget.close()
-
-
-class App:
-    """A single-page Voila app: a CSS block, an alert area and a body whose view is swapped."""
-
-    name = "app"
-    kept = "Everything you chose before is saved."
-
-    def __init__(
-        self,
-        store: Store,
-        catalogue: Catalogue,
-        school_id: str,
-        today: Callable[[], date],
-        css: str = "",
-        *classes: str,
-    ):
-        self.store, self.catalogue, self.today = store, catalogue, today
-        self.profile: SchoolProfile = catalogue.profile(school_id)
-        self.alert = w.HTML()
-        self.body = w.VBox()
-        self.root = w.VBox([w.HTML(CSS + css), self.alert, self.body])
-        for css_class in ("esafety", *classes):
-            self.root.add_class(css_class)
-        # Who the page is for now: handlers made for an ended session do nothing (see guarded).
-        self.session = object()
-        self.lock = threading.RLock()  # a marking thread may show a view while a click does
-
-    # --- plumbing ---------------------------------------------------------------------
-
-    def guarded(self, handler: Callable) -> Callable:
-        """Show a failure in the page (ipywidgets would swallow it) and log it. A handler made in
-        an ended session does nothing: the next person at the screen cannot use the last one's."""
-        session = self.session
-
-        def run(*_event):
-            if session is not self.session:
-                return
-            self.alert.value = ""
-            try:
-                handler()
-            except Exception:
-                log.exception("%s: %r failed", self.name, handler)
-                with self.lock:
-                    if session is self.session:
-                        self.show_alert(
-                            f"Sorry, something went wrong and that did not work. {self.kept} "
-                            f"Please try again; if it keeps happening, tell {self.profile.settings.dsl}."
-                        )
-
-        return run
-
-    def new_session(self) -> None:
-        """End the current session: its handlers, and views still being made for it, do nothing."""
-        with self.lock:
-            self.session = object()
-
-    def show(
-        self,
-        children: list[w.Widget],
-        focus: w.DOMWidget | None = None,
-        session: object | None = None,
-    ) -> None:
-        """Swap the view and close the old one, so nothing of it stays in the kernel; move keyboard
-        focus into it so keyboard users need not Tab from the top. A view made for an ended
-        `session` (a quiz marked after its learner signed out) is closed, not shown."""
-        with self.lock:
-            if session is not None and session is not self.session:
-                close_widgets(children, keep=self.root)
-                return
-            old, self.body.children = self.body.children, children
-            close_widgets(old, keep=self.root)
-        if focus is not None:
-            focus.focus()
-
-    def show_alert(self, message: str) -> None:
-        self.alert.value = f'<div class="esafety-alert" role="alert">{escape(message)}</div>'
-
-    def show_notice(self, message: str) -> None:
-        """Something the learner should know that is not a failure, read out politely."""
-        self.alert.value = f'<div class="esafety-notice" role="status">{escape(message)}</div>'
-
-    def on_click(self, button: w.Button, handler: Callable[[], None]) -> w.Button:
-        button.on_click(self.guarded(handler))
-        return button
-
-
-class SignInApp(App):
-    """A page for one person at a time, who signs in with their email and access code. Signing
-    out leaves nothing of them in the page or the kernel: staffroom PCs and classroom boards
-    are shared."""
-
-    heading = "sign in"  # what the page is for, after the school's name
-    page = "staff"  # which page a sign-in came from, in the record of sign-ins
-    sign_in_text = "Sign in with your school email and the access code you were given."
-
-    learner: Learner | None = None  # who is signed in
-
-    @staticmethod
-    def client_address() -> str:
-        """The address the page was opened from, for the limit on failed sign-ins; the app
-        builder gives the server's word for it, and "" means not known."""
-        return ""
-
-    def signed_in(self) -> None:
-        """Show the first view for `self.learner`, who has just signed in."""
-        raise NotImplementedError
-
-    def forget(self) -> None:
-        """Drop what the page holds of the person signed in; subclasses add their own state."""
-        self.learner = None
-
-    def show_sign_in(self) -> None:
-        self.learner = None
-        # continuous_update=False: each field sends its value once, when it loses focus, so a
-        # quick Tab + Enter cannot click "Sign in" before the last keystrokes reach the kernel
-        # (ipywidgets holds back a field's updates while one is in flight; clicks go at once).
-        self.email = w.Text(
-            description="Email",
-            placeholder="you@school.example",
-            continuous_update=False,
-            layout=w.Layout(width="100%"),
-        )
-        self.code = w.Password(
-            description="Access code", continuous_update=False, layout=w.Layout(width="100%")
-        )
-        self.email.style.description_width = "8rem"
-        self.code.style.description_width = "8rem"
-        self.sign_in_button = self.on_click(action_button("Sign in", primary=True), self.sign_in)
-        self.show(
-            [
-                w.HTML(
-                    f"<h1>{escape(self.profile.name)}: {escape(self.heading)}</h1>"
-                    f"<p>{escape(self.sign_in_text)}</p>"
-                ),
-                self.email,
-                self.code,
-                self.sign_in_button,
-            ],
-            focus=self.email,
-        )
-
-    def sign_in(self) -> None:
-        email, code = self.email.value.strip(), self.code.value
-        if not email or not code:
-            self.show_alert("Please enter both your email and your access code.")
-            return
-        try:
-            self.learner = self.store.sign_in(
-                email, code, client=self.client_address(), page=self.page
-            )
-        except SignInFailed as err:  # a wrong code, or any refusal the store words itself
-            check = "" if isinstance(err, SignInLimited) else " Check them and try again."
-            self.refuse(
-                f"{err}{check} If you have lost your access code, ask "
-                f"{self.profile.settings.dsl} to issue you a new one."
-            )
-            return
-        self.signed_in()
-
-    def refuse(self, message: str) -> None:
-        """Stay on the sign-in form, signed out, with the code to type again and why."""
-        self.learner = None
-        self.code.value = ""
-        self.code.focus()
-        self.show_alert(message)
-
-    def sign_out(self) -> None:
-        """Leave nothing of this person in the page or the kernel: their views are closed and
-        forgotten, and their handlers (a quiz being marked too) end."""
-        with self.lock:
-            self.new_session()
-            self.forget()
-            frame = (self.root, self.body, self.alert)
-            for name, value in list(vars(self).items()):
-                items = list(value.values()) if isinstance(value, dict) else value
-                items = items if isinstance(items, list | tuple) else [items]
-                if any(isinstance(v, w.Widget) and v not in frame for v in items):
-                    delattr(self, name)  # their views' widgets: closed as each view is left
-            self.show_sign_in()
-            self.alert.value = ""
 
 
 class StaffApp(SignInApp):
@@ -327,9 +51,8 @@ class StaffApp(SignInApp):
         rng: random.Random | None = None,
         client_address: Callable[[], str] | None = None,
     ):
-        super().__init__(store, catalogue, school_id, today)
+        super().__init__(store, catalogue, school_id, today, client_address=client_address)
         self.grader, self.rng = grader, rng or random.Random()
-        self.client_address = client_address or self.client_address
         self.quiz: QuizPage | None = None
         self.run: ScenarioRun | None = None
         self.attempt_id: int | None = None
@@ -353,8 +76,9 @@ class StaffApp(SignInApp):
         self.quiz_buttons: dict[str, w.Button] = {}
         children: list[w.Widget] = [
             w.HTML(
-                f"<h1>Your training, {escape(self.learner.name)}</h1>"
-                f"<p class='esafety-muted'>{escape(self.profile.name)}</p>"
+                fragment(
+                    TEMPLATE, "modules_heading", learner=self.learner.name, school=self.profile.name
+                )
             )
         ]
         unfinished: list[w.Button] = []
@@ -393,7 +117,6 @@ class StaffApp(SignInApp):
             return None
         issued = self.today()
         valid_until = add_months(issued, self.profile.settings.refresher_months)
-        heading = "<h2>Your certificate</h2>"
         try:
             pdf = certificate_pdf(
                 self.learner.name,
@@ -405,34 +128,22 @@ class StaffApp(SignInApp):
             )
         except Exception:  # the module list must still show if the drawing fails
             log.exception("%s: certificate for learner %s failed", self.name, self.learner.id)
-            return w.HTML(
-                f"{heading}<p>Your certificate could not be made just now. Please try again "
-                f"later; if it keeps happening, tell {escape(self.profile.settings.dsl)}.</p>"
-            )
+            return w.HTML(fragment(TEMPLATE, "certificate_failed", dsl=self.profile.settings.dsl))
         data = base64.b64encode(pdf).decode("ascii")
-        return w.HTML(
-            f"{heading}<p>You have completed every module. Your refresher training is due by "
-            f"{long_date(valid_until)}.</p>"
-            f'<p><a download="certificate.pdf" href="data:application/pdf;base64,{data}">'
-            "Download your certificate (PDF)</a></p>"
-        )
+        return w.HTML(fragment(TEMPLATE, "certificate", valid_until=valid_until, data=data))
 
     def module_heading(self, progress: ModuleProgress) -> str:
-        module, due, state = progress.module, progress.due, progress.state(self.today())
-        status = {
-            "complete": "Complete",
-            "overdue": f"Overdue: it was due on {long_date(due)}",
-            "in progress": f"In progress: due by {long_date(due)}",
-            "not started": f"Not started: due by {long_date(due)}",
-        }[state]
-        quiz = progress.quiz
-        quiz_text = (
-            f" Quiz: {QUIZ_STATUS[quiz.status].format(score=quiz.best_score)}." if quiz else ""
-        )
-        return (
-            f"<h2>{escape(module.title)}</h2><p>{escape(module.summary)}</p>"
-            f"<p><strong>Status: {escape(status)}</strong>.{quiz_text} "
-            f"About {module.minutes} minutes.</p>"
+        module, quiz = progress.module, progress.quiz
+        return fragment(
+            TEMPLATE,
+            "module",
+            title=module.title,
+            summary=module.summary,
+            state=progress.state(self.today()),
+            due=progress.due,
+            quiz_status=quiz.status if quiz else None,
+            quiz_score=quiz.best_score if quiz else None,
+            minutes=module.minutes,
         )
 
     # --- module quiz ------------------------------------------------------------------
@@ -457,7 +168,6 @@ class StaffApp(SignInApp):
             retake=functools.partial(self.take_quiz, module_id),
             sign_out=self.sign_out,
             dsl=self.profile.settings.dsl,
-            escape=escape,
             rng=self.rng,
         )
         self.quiz = QuizPage(context)
@@ -502,9 +212,9 @@ class StaffApp(SignInApp):
         kept = [c.seq for i, c in enumerate(saved) if i not in skipped]
         self.last_seq = kept[-1] if kept else 0
 
-    def scenario_header(self) -> str:
-        decision = len(self.run.path) + (self.run.phase == "choosing")
-        return f"<h1>{escape(self.run.scenario.title)}</h1><p class='esafety-muted'>Decision {decision}</p>"
+    def decision(self) -> int:
+        """Which decision of the scenario the learner is at, counting from 1."""
+        return len(self.run.path) + (self.run.phase == "choosing")
 
     def show_step(self) -> None:
         run = self.run
@@ -515,7 +225,13 @@ class StaffApp(SignInApp):
             self.finish()
             return
         self.step_text = w.HTML(
-            self.scenario_header() + paragraphs(run.step.text) + "<h2>What do you do?</h2>"
+            fragment(
+                TEMPLATE,
+                "step",
+                title=run.scenario.title,
+                decision=self.decision(),
+                text=run.step.text,
+            )
         )
         self.choice_buttons = [
             self.on_view_click(action_button(choice.label), functools.partial(self.choose, i))
@@ -556,11 +272,18 @@ class StaffApp(SignInApp):
     def show_feedback(self, taken: Taken) -> None:
         choice = taken.choice
         self.feedback = w.HTML(
-            self.scenario_header()
-            + f"<p>You chose: <strong>{escape(choice.label)}</strong></p>"
-            + f"<div class='esafety-outcome-{choice.outcome}' role='status'>"
-            + f"<h2>{OUTCOME_TEXT[choice.outcome]}</h2>{paragraphs(choice.feedback)}</div>"
-            + self.citations(choice.cites)
+            fragment(
+                TEMPLATE,
+                "feedback",
+                title=self.run.scenario.title,
+                decision=self.decision(),
+                label=choice.label,
+                outcome=choice.outcome,
+                outcome_text=OUTCOME_TEXT[choice.outcome],
+                text=choice.feedback,
+                policy=self.profile.policy.title,
+                citations=[self.profile.clause(c.split("#", 1)[1]) for c in choice.cites],
+            )
         )
         last = choice.next is None
         self.continue_button = self.on_view_click(
@@ -570,19 +293,6 @@ class StaffApp(SignInApp):
         self.show(
             [self.feedback, self.continue_button, self.back_button()], focus=self.continue_button
         )
-
-    def citations(self, cites: list[str]) -> str:
-        if not cites:
-            return ""
-        items = []
-        for citation in cites:
-            clause = self.profile.clause(citation.split("#", 1)[1])
-            items.append(
-                f"<blockquote>{escape(clause.text)}</blockquote>"
-                f"<p class='esafety-muted'>{escape(self.profile.policy.title)}, "
-                f"section “{escape(clause.section)}” (clause {escape(clause.id)})</p>"
-            )
-        return "<h2>What your school's policy says</h2>" + "".join(items)
 
     def proceed(self) -> None:
         self.run.proceed()
@@ -595,16 +305,21 @@ class StaffApp(SignInApp):
         except AttemptClosed:  # finished in another tab too, on the same saved path
             log.info("%s: attempt %s was already complete", self.name, self.attempt_id)
         counts = {o: sum(t.choice.outcome == o for t in run.path) for o in OUTCOME_TEXT}
-        rows = "".join(
-            f"<li><strong>{OUTCOME_TEXT[t.choice.outcome]}:</strong> {escape(t.choice.label)}</li>"
-            for t in run.path
-        )
-        closing = paragraphs(run.closing_text) if run.closing_text else ""
         self.summary = w.HTML(
-            f"<h1>{escape(run.scenario.title)}: summary</h1>{closing}"
-            f"<p>You made {len(run.path)} decisions: {counts['safe']} safe, {counts['risky']} risky "
-            f"and {counts['unsafe']} unsafe. Your score is <strong>{run.score}%</strong>.</p>"
-            f"<h2>The path you took</h2><ol>{rows}</ol>"
+            fragment(
+                TEMPLATE,
+                "summary",
+                title=run.scenario.title,
+                closing=run.closing_text or "",
+                path=[
+                    {"outcome": OUTCOME_TEXT[t.choice.outcome], "label": t.choice.label}
+                    for t in run.path
+                ],
+                safe=counts["safe"],
+                risky=counts["risky"],
+                unsafe=counts["unsafe"],
+                score=run.score,
+            )
         )
         scenario_id = run.scenario.id
         again = self.on_view_click(

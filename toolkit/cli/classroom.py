@@ -35,7 +35,7 @@ def list_lessons(args: argparse.Namespace) -> int:
 
 
 def print_lesson(args: argparse.Namespace) -> int:
-    from toolkit.apps.classroom import lesson_plan_html
+    from toolkit.reports.lesson_plans import lesson_plan_html
     from toolkit.store import SCHOOL_KEY
 
     out = output_path(args.out, example=f"{args.lesson}.html")

@@ -7,11 +7,9 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-
-import jinja2
 
 from toolkit.content import Catalogue, SchoolProfile
+from toolkit.html import ENV, render
 from toolkit.reports.tables import (
     STATUSES,
     MatrixRow,
@@ -279,31 +277,25 @@ def months_listing(evidence: Evidence) -> Listing:
 
 # --- HTML -----------------------------------------------------------------------------
 
-_pages = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates" / "report"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-)
+TABLES = "report/tables.html.j2"
 
 
 @dataclass(frozen=True)
-class _Picture:
+class Picture:
+    """A chart drawn, for a template's figure: its text alternative and the PNG in base64."""
+
     alt: str
-    data: str  # PNG, base64
+    data: str
 
 
 def _macro(name: str):
-    return getattr(_pages.get_template("tables.html.j2").module, name)
+    return getattr(ENV.get_template(TABLES).module, name)
 
 
-def _picture(chart: tuple, evidence: Evidence) -> _Picture:
+def picture(chart: tuple, evidence: Evidence) -> Picture:
+    """Draw one of the charts (COMPLETION, OVER_TIME, MISCONCEPTIONS) for these figures."""
     draw, alt = chart
-    return _Picture(alt, base64.b64encode(png(draw(evidence))).decode())
-
-
-def figure_html(chart: tuple, evidence: Evidence) -> str:
-    """A chart as an image, with its text alternative as a caption too."""
-    return str(_macro("figure")(_picture(chart, evidence)))
+    return Picture(alt, base64.b64encode(png(draw(evidence))).decode())
 
 
 def listing_html(listing: Listing, heading: str | None = "h3") -> str:
@@ -319,16 +311,17 @@ def matrix_table(evidence: Evidence) -> str:
 
 def as_html(evidence: Evidence) -> str:
     """The whole report as one HTML page, its charts inside it."""
-    return _pages.get_template("report.html.j2").render(
+    return render(
+        "report/report.html.j2",
         profile=evidence.profile,
         today=evidence.today,
         complete=sum(row.complete for row in evidence.matrix),
         people=len(evidence.matrix),
-        completion=_picture(COMPLETION, evidence),
+        completion=picture(COMPLETION, evidence),
         statuses=status_listing(evidence),
-        over_time=_picture(OVER_TIME, evidence),
+        over_time=picture(OVER_TIME, evidence),
         months=months_listing(evidence),
-        misconceptions=_picture(MISCONCEPTIONS, evidence),
+        misconceptions=picture(MISCONCEPTIONS, evidence),
         overdue=overdue_listing(evidence),
         unsafe=unsafe_listing(evidence),
         missed=missed_listing(evidence),
