@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from toolkit import grading, settings
+from toolkit import grading, resources, settings
 from toolkit.apps.classroom import lesson_plan_html
 from toolkit.apps.launch import SCHOOL_KEY
 from toolkit.cli.output import OutputError, output_path, write_output
@@ -52,7 +52,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    out = Path(args.out)
+    # An installed package is no place to write to: there they go into the current folder.
+    out = Path(args.out or ("schemas" if resources.installed() else resources.CHECKOUT / "schemas"))
     out.mkdir(parents=True, exist_ok=True)
     for kind, schema in json_schemas().items():
         path = out / f"{kind}.schema.json"
@@ -318,7 +319,7 @@ def stage_apps(folder: Path, apps: tuple[str, ...] = SERVED_APPS) -> Path:
                 f"{folder} holds {stale.name}: it must hold only the served apps; remove it"
             )
     for name in apps:
-        notebook = json.loads((settings.content_root() / "notebooks" / name).read_text("utf-8"))
+        notebook = json.loads((resources.notebooks_dir() / name).read_text("utf-8"))
         # nbformat 4.5 wants an id on every cell and warns at each page view without one.
         for index, cell in enumerate(notebook["cells"]):
             cell.setdefault("id", f"{Path(name).stem}-{index}")
@@ -412,7 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="Write JSON Schemas of the content files, for editors.")
     p.add_argument(
-        "--out", default=str(settings.PROJECT_ROOT / "schemas"), help="Folder to write them to."
+        "--out", help="Folder to write them to (default: schemas/ in the checkout, or ./schemas)."
     )
     p.set_defaults(func=cmd_schema)
 
