@@ -167,6 +167,7 @@ def test_the_installed_toolkit_is_the_wheels_own(installed, tmp_path):
     assert shipped == installed.package / "shipped"
 
 
+@pytest.mark.timeout(600)  # setting up the school builds six quizzes: slow on a busy machine
 def test_validate_init_and_serve_work_from_the_wheel_and_write_only_to_the_data_folder(
     installed, tmp_path
 ):
