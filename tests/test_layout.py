@@ -13,7 +13,7 @@ PACKAGE = PROJECT_ROOT / "toolkit"
 
 # Each stage may import only from the stages before it (and from its own stage).
 LAYERS = [
-    {"toolkit", "toolkit.settings", "toolkit.dates", "toolkit.html"},
+    {"toolkit", "toolkit.settings", "toolkit.resources", "toolkit.dates", "toolkit.html"},
     {"toolkit.content"},
     {"toolkit.engine"},
     {"toolkit.store"},

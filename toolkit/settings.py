@@ -9,6 +9,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from toolkit.resources import shipped_root
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TOKEN_LENGTH = 32  # shortest DSL token accepted: guessing it must be hopeless
 
@@ -44,7 +46,7 @@ SETTINGS = {
     ),
     "content": Setting(
         "ESAFETY_CONTENT",
-        "Folder holding policies/ and scenarios/; empty means the folder the toolkit ships in.",
+        "Folder holding policies/ and scenarios/; empty means the content shipped in the toolkit.",
         "",
     ),
     # Serving many people at once (see toolkit.server.serve and docs/performance.md).
@@ -170,7 +172,7 @@ def cache_dir() -> Path:
 
 def content_root() -> Path:
     configured = _read("content")
-    return Path(configured).expanduser().resolve() if configured else PROJECT_ROOT
+    return Path(configured).expanduser().resolve() if configured else shipped_root()
 
 
 def grading_root() -> Path:

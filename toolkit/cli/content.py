@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from toolkit import settings
+from toolkit import resources, settings
 from toolkit.content import coverage, json_schemas, load_catalogue
 
 
@@ -25,7 +25,8 @@ def validate(args: argparse.Namespace) -> int:
 
 
 def schema(args: argparse.Namespace) -> int:
-    out = Path(args.out)
+    # An installed package is no place to write to: there they go into the current folder.
+    out = Path(args.out or ("schemas" if resources.installed() else resources.CHECKOUT / "schemas"))
     out.mkdir(parents=True, exist_ok=True)
     for kind, document in json_schemas().items():
         path = out / f"{kind}.schema.json"
@@ -68,7 +69,7 @@ def add_validate(sub: argparse._SubParsersAction) -> None:
 def add_schema(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("schema", help="Write JSON Schemas of the content files, for editors.")
     p.add_argument(
-        "--out", default=str(settings.PROJECT_ROOT / "schemas"), help="Folder to write them to."
+        "--out", help="Folder to write them to (default: schemas/ in the checkout, or ./schemas)."
     )
     p.set_defaults(func=schema)
 

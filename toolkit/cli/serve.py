@@ -9,7 +9,7 @@ import socket
 import sys
 from pathlib import Path
 
-from toolkit import settings
+from toolkit import resources, settings
 from toolkit.cli.errors import CommandError
 from toolkit.cli.school import build_quizzes, current_school
 
@@ -78,7 +78,7 @@ def stage_apps(folder: Path, apps: tuple[str, ...] = SERVED_APPS) -> Path:
                 f"{folder} holds {stale.name}: it must hold only the served apps; remove it"
             )
     for name in apps:
-        notebook = json.loads((settings.content_root() / "notebooks" / name).read_text("utf-8"))
+        notebook = json.loads((resources.notebooks_dir() / name).read_text("utf-8"))
         # nbformat 4.5 wants an id on every cell and warns at each page view without one.
         for index, cell in enumerate(notebook["cells"]):
             cell.setdefault("id", f"{Path(name).stem}-{index}")
