@@ -13,11 +13,11 @@ from pathlib import Path
 
 from toolkit import grading, settings
 from toolkit.apps.classroom import lesson_plan_html
-from toolkit.apps.launch import SCHOOL_KEY
 from toolkit.cli.output import OutputError, output_path, write_output
 from toolkit.content import BANDS, ROLES, ContentError, coverage, json_schemas, load_catalogue
 from toolkit.content.cache import cached_catalogue
 from toolkit.reports import html as report_render
+from toolkit.school.school import SCHOOL_KEY, School
 from toolkit.store import Learner, NewLearner, Store, StoreError
 from toolkit.store.roster import RosterError, import_roster
 
@@ -65,19 +65,18 @@ def cmd_init(args: argparse.Namespace) -> int:
     catalogue = load_catalogue(settings.content_root())
     store = Store(settings.database_url())
     current = store.get_meta(SCHOOL_KEY)
-    school_id = args.school or current or DEFAULT_SCHOOL
-    profile = catalogue.profile(school_id)
-    if current and current == school_id and not (args.demo and store.learner_count() == 0):
+    school = School.resolve(catalogue, args.school or current or DEFAULT_SCHOOL)
+    if current and current == school.id and not (args.demo and store.learner_count() == 0):
         print(
-            f"Already set up for {profile.name} ({store.learner_count()} people on the roster); nothing changed."
+            f"Already set up for {school.name} ({store.learner_count()} people on the roster); nothing changed."
         )
         return 0
-    store.set_meta(SCHOOL_KEY, school_id)
-    print(f"Set up for {profile.name}. Data folder: {settings.home()}")
-    built = build_quizzes(catalogue, school_id)
+    store.set_meta(SCHOOL_KEY, school.id)
+    print(f"Set up for {school.name}. Data folder: {settings.home()}")
+    built = build_quizzes(school)
     print(f"Built {len(built)} module quizzes in {settings.grading_root()}")
     if args.demo:
-        domain = f"{school_id}.example"
+        domain = f"{school.id}.example"
         people = [
             NewLearner(name=name, email=f"{user}@{domain}", role=role, start_date=date.today())
             for name, user, role in DEMO_ROSTER
@@ -166,10 +165,9 @@ def cmd_lessons_print(args: argparse.Namespace) -> int:
     if args.lesson not in catalogue.lessons:
         raise CommandError(f"no lesson {args.lesson!r}; see 'esafety lessons list'")
     store = Store(settings.database_url())
-    school_id = store.get_meta(SCHOOL_KEY) or DEFAULT_SCHOOL
-    profile = catalogue.profile(school_id)
-    lesson = catalogue.lessons[args.lesson].for_school(profile)
-    write_output(out, lesson_plan_html(lesson, profile.name))
+    school = School.resolve(catalogue, store.get_meta(SCHOOL_KEY) or DEFAULT_SCHOOL)
+    lesson = school.lesson(args.lesson)
+    write_output(out, lesson_plan_html(lesson, school.name))
     print(f"Wrote the lesson plan of {lesson.title!r} to {out}")
     return 0
 
@@ -178,9 +176,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = output_path(args.out, example=f"report.{args.format}")
     catalogue = load_catalogue(settings.content_root())
     store = Store(settings.database_url())
-    evidence = report_render.gather(
-        store, catalogue, _current_school(), date.today(), args.role, args.group
-    )
+    school = School.resolve(catalogue, _current_school())
+    evidence = report_render.gather(store, school, date.today(), args.role, args.group)
     render = {"csv": report_render.as_csv, "html": report_render.as_html}
     write_output(out, render.get(args.format, report_render.as_pdf)(evidence))
     print(f"Wrote the {args.format.upper()} report for {len(evidence.matrix)} people to {out}")
@@ -214,18 +211,17 @@ def cmd_learner_erase(args: argparse.Namespace) -> int:
 
 def cmd_quizzes_build(args: argparse.Namespace) -> int:
     catalogue = load_catalogue(settings.content_root())
-    school_id = args.school or _current_school()
-    built = build_quizzes(catalogue, school_id)
+    school = School.resolve(catalogue, args.school or _current_school())
+    built = build_quizzes(school)
     print(
-        f"Built {len(built)} quizzes for {catalogue.profile(school_id).name} in {settings.grading_root()}: {', '.join(built)}"
+        f"Built {len(built)} quizzes for {school.name} in {settings.grading_root()}: {', '.join(built)}"
     )
     return 0
 
 
-def build_quizzes(catalogue, school_id: str) -> list[str]:
-    profile = catalogue.profile(school_id)
-    banks = [bank.for_school(profile) for _, bank in sorted(catalogue.quizzes.items())]
-    return grading.build_course(settings.grading_root(), banks)
+def build_quizzes(school: School) -> list[str]:
+    """The school's module quizzes, as it reads them, built for marking."""
+    return grading.build_course(settings.grading_root(), school.quizzes())
 
 
 def cmd_grades_sync(args: argparse.Namespace) -> int:
@@ -264,10 +260,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     school_id = _current_school()
     # Validated once here and cached, so that each page's kernel loads it in milliseconds.
     catalogue = cached_catalogue(settings.content_root(), settings.cache_dir())
+    school = School.resolve(catalogue, school_id)
     missing = [q for q in catalogue.quizzes if not grading.is_built(settings.grading_root(), q)]
     if missing:
         print(f"Building the module quizzes ({', '.join(missing)} not built yet)", flush=True)
-        build_quizzes(catalogue, school_id)
+        build_quizzes(school)
     if args.dsl:
         served = stage_apps(home / "dsl-serve", DSL_APP)
         # The DSL's page reads the figures when it opens: never pre-rendered, so never stale.
