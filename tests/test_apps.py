@@ -10,7 +10,7 @@ import pytest
 
 from toolkit import settings
 from toolkit.apps import launch as apps
-from toolkit.apps.staff import widget_tree
+from toolkit.apps.page import widget_tree
 from toolkit.store import NewLearner, Store
 
 

@@ -14,7 +14,7 @@ import textstat
 from tests.conftest import SCHOOL
 from tests.test_widgets import assert_nothing_left, click, sign_in
 from toolkit.apps.classroom import ClassroomApp, lesson_plan_html
-from toolkit.apps.staff import widget_tree
+from toolkit.apps.page import widget_tree
 from toolkit.content import (
     BANDS,
     LETTER_NAMES,

@@ -8,7 +8,7 @@ from datetime import date
 
 import ipywidgets as w
 
-from toolkit.apps.staff import SignInApp, action_button, escape, long_date, paragraphs
+from toolkit.apps.page import SignInApp, action_button, escape, long_date, paragraphs
 from toolkit.content import (
     LETTER_NAMES,
     Card,
@@ -62,8 +62,15 @@ class ClassroomApp(SignInApp):
         today: Callable[[], date] = date.today,
         client_address: Callable[[], str] | None = None,
     ):
-        super().__init__(store, catalogue, school_id, today, BOARD_CSS, "esafety-board")
-        self.client_address = client_address or self.client_address
+        super().__init__(
+            store,
+            catalogue,
+            school_id,
+            today,
+            BOARD_CSS,
+            "esafety-board",
+            client_address=client_address,
+        )
         self.run: LessonRun | None = None
         self.school_class: SchoolClass | None = None
         self.delivery_id: int | None = None  # made by the first save, updated by the next

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import ipywidgets as w
 
-from toolkit.apps.staff import App, escape
+from toolkit.apps.page import App, escape
 from toolkit.content import ROLES, Catalogue
 from toolkit.reports import html as report_render
 from toolkit.reports import tables as reports

@@ -11,6 +11,7 @@ from pathlib import Path
 import ipywidgets as w
 import jinja2
 
+from toolkit.apps.page import action_button, escape
 from toolkit.content import Module, QuizBank
 from toolkit.engine import DrawnQuestion, QuizRun
 from toolkit.grading import GradedQuiz, LearnerErased
@@ -45,7 +46,6 @@ class QuizContext:
     retake: Callable[[], None]
     sign_out: Callable[[], None]
     dsl: str  # who to speak to, as the school's profile names the role
-    escape: Callable[[object], str]
     rng: random.Random
 
 
@@ -68,7 +68,7 @@ class QuizPage:
         self.show_questions()
 
     def show_questions(self) -> None:
-        e, run = self.ctx.escape, self.run
+        e, run = escape, self.run
         intro = w.HTML(
             f"<h1>{e(self.ctx.bank.title)}</h1>"
             f"<p>Answer all {len(run.drawn)} questions, then write a short reflection. "
@@ -111,11 +111,7 @@ class QuizPage:
             layout=w.Layout(width="100%", height="8rem"),
         )
         self.reflection.style.description_width = "8rem"
-        self.submit_button = w.Button(
-            description="Submit my answers", layout=w.Layout(width="100%")
-        )
-        self.submit_button.add_class("esafety-action")
-        self.submit_button.add_class("esafety-primary")
+        self.submit_button = action_button("Submit my answers", primary=True)
         self.submit_button.on_click(self.ctx.guarded(self.submit))
         self.progress = w.HTML()
         children += [
@@ -199,10 +195,9 @@ class QuizPage:
         message = w.HTML(
             '<div class="esafety-alert" role="alert"><p>Your training records have been removed '
             "from this school's system, so your answers and your reflection were not kept. If "
-            f"you did not expect this, please speak to {self.ctx.escape(self.ctx.dsl)}.</p></div>"
+            f"you did not expect this, please speak to {escape(self.ctx.dsl)}.</p></div>"
         )
-        leave = w.Button(description="Sign out", layout=w.Layout(width="100%"))
-        leave.add_class("esafety-action")
+        leave = action_button("Sign out")
         leave.on_click(self.ctx.guarded(self.ctx.sign_out))
         self.ctx.show([title, message, leave], focus=title)
 
@@ -226,11 +221,7 @@ class QuizPage:
         )
         buttons = [self.ctx.back()]
         if not passed:
-            self.retry_button = w.Button(
-                description="Try again with new questions", layout=w.Layout(width="100%")
-            )
-            self.retry_button.add_class("esafety-action")
-            self.retry_button.add_class("esafety-primary")
+            self.retry_button = action_button("Try again with new questions", primary=True)
             self.retry_button.on_click(self.ctx.guarded(self.ctx.retake))
             buttons.insert(0, self.retry_button)
         self.ctx.show([self.title, self.result, *buttons], focus=self.title)

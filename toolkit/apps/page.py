@@ -1,0 +1,295 @@
+"""The page base: an App with an alert area and a swapped body, sign-in, and shared widget helpers."""
+
+from __future__ import annotations
+
+import html
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from datetime import date
+
+import ipywidgets as w
+
+from toolkit.content import Catalogue, SchoolProfile
+from toolkit.store import Learner, SignInFailed, SignInLimited, Store
+
+log = logging.getLogger(__name__)
+
+CSS = """
+<style>
+.esafety { max-width: 60rem; margin: 0 auto; font-size: 1.1rem; line-height: 1.5; color: #1a1a1a; }
+.esafety .widget-html-content { font-size: 1.1rem; line-height: 1.5; }
+.esafety .jupyter-button { box-sizing: border-box; }
+.esafety h1 { font-size: 1.8rem; margin: 0.5rem 0; line-height: 1.25; }
+.esafety h2 { font-size: 1.4rem; margin: 0.75rem 0 0.25rem; }
+.esafety .jupyter-button.esafety-action {
+  white-space: normal; height: auto; min-height: 2.75rem; padding: 0.5rem 1rem;
+  text-align: left; font-size: 1.05rem; line-height: 1.4; border: 2px solid #0b4f8a;
+  background: #ffffff; color: #0b4f8a; border-radius: 6px;
+}
+.esafety .jupyter-button.esafety-primary { background: #0b4f8a; color: #ffffff; }
+.esafety .jupyter-button:focus-visible, .esafety input:focus-visible {
+  outline: 3px solid #b35900; outline-offset: 2px;
+}
+.esafety .esafety-alert { border-left: 6px solid #a11d21; background: #fdecea; padding: 0.5rem 1rem; }
+.esafety .esafety-notice { border-left: 6px solid #0b4f8a; background: #e8f0f8; padding: 0.5rem 1rem; }
+.esafety .esafety-outcome-safe { border-left: 6px solid #1e6b30; background: #e8f5ea; padding: 0.5rem 1rem; }
+.esafety .esafety-outcome-risky { border-left: 6px solid #8a5300; background: #fff4e0; padding: 0.5rem 1rem; }
+.esafety .esafety-outcome-unsafe { border-left: 6px solid #a11d21; background: #fdecea; padding: 0.5rem 1rem; }
+.esafety .esafety-option, .esafety .esafety-option label, .esafety .esafety-option .widget-radio-box {
+  height: auto; white-space: normal; line-height: 1.4; font-size: 1.05rem;
+}
+.esafety .esafety-option .widget-radio-box label {
+  display: flex; gap: 0.5rem; padding: 0.3rem 0; align-items: flex-start;
+}
+.esafety .esafety-option input { margin-top: 0.3rem; flex-shrink: 0; order: -1; }
+.esafety .esafety-option.widget-checkbox label { display: flex; gap: 0.5rem; align-items: flex-start; }
+.esafety blockquote { margin: 0.5rem 0; padding-left: 1rem; border-left: 3px solid #555; }
+.esafety .esafety-muted { color: #4a4a4a; }
+.esafety .esafety-title {
+  font-size: 1.8rem; font-weight: bold; line-height: 1.25; height: auto; margin: 0.5rem 0;
+  white-space: normal;
+}
+.esafety .esafety-quiz-feedback { margin: 0.25rem 0 0.75rem; }
+</style>
+"""
+
+
+def escape(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def paragraphs(text: str) -> str:
+    """Plain content text as escaped HTML paragraphs."""
+    parts = [p.strip() for p in text.strip().split("\n\n") if p.strip()]
+    return "".join(f"<p>{escape(' '.join(p.split()))}</p>" for p in parts)
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def action_button(label: str, primary: bool = False) -> w.Button:
+    button = w.Button(description=label, tooltip=label, layout=w.Layout(width="100%"))
+    button.add_class("esafety-action")
+    if primary:
+        button.add_class("esafety-primary")
+    return button
+
+
+def widget_tree(roots: Iterable[w.Widget]) -> dict[int, w.Widget]:
+    """These widgets and every widget they hold in a synced trait (children, layout, style)."""
+    found: dict[int, w.Widget] = {}
+    todo = list(roots)
+    while todo:
+        widget = todo.pop()
+        if id(widget) not in found:
+            found[id(widget)] = widget
+            for name in widget.keys:
+                value = getattr(widget, name)
+                items = value if isinstance(value, list | tuple) else [value]
+                todo += [item for item in items if isinstance(item, w.Widget)]
+    return found
+
+
+def close_widgets(widgets: Iterable[w.Widget], keep: w.Widget) -> None:
+    """Close these widgets and all they hold, but what `keep` still shows: ipywidgets keeps a
+    widget, and what it holds, in the kernel until it is closed."""
+    shown = widget_tree([keep])
+    for key, widget in widget_tree(widgets).items():
+        if key not in shown:
+            widget.close()
+
+
+class App:
+    """A single-page Voila app: a CSS block, an alert area and a body whose view is swapped."""
+
+    name = "app"
+    kept = "Everything you chose before is saved."
+
+    def __init__(
+        self,
+        store: Store,
+        catalogue: Catalogue,
+        school_id: str,
+        today: Callable[[], date],
+        css: str = "",
+        *classes: str,
+    ):
+        self.store, self.catalogue, self.today = store, catalogue, today
+        self.profile: SchoolProfile = catalogue.profile(school_id)
+        self.alert = w.HTML()
+        self.body = w.VBox()
+        self.root = w.VBox([w.HTML(CSS + css), self.alert, self.body])
+        for css_class in ("esafety", *classes):
+            self.root.add_class(css_class)
+        # Who the page is for now: handlers made for an ended session do nothing (see guarded).
+        self.session = object()
+        self.lock = threading.RLock()  # a marking thread may show a view while a click does
+
+    # --- plumbing ---------------------------------------------------------------------
+
+    def guarded(self, handler: Callable) -> Callable:
+        """Show a failure in the page (ipywidgets would swallow it) and log it. A handler made in
+        an ended session does nothing: the next person at the screen cannot use the last one's."""
+        session = self.session
+
+        def run(*_event):
+            if session is not self.session:
+                return
+            self.alert.value = ""
+            try:
+                handler()
+            except Exception:
+                log.exception("%s: %r failed", self.name, handler)
+                with self.lock:
+                    if session is self.session:
+                        self.show_alert(
+                            f"Sorry, something went wrong and that did not work. {self.kept} "
+                            f"Please try again; if it keeps happening, tell {self.profile.settings.dsl}."
+                        )
+
+        return run
+
+    def new_session(self) -> None:
+        """End the current session: its handlers, and views still being made for it, do nothing."""
+        with self.lock:
+            self.session = object()
+
+    def show(
+        self,
+        children: list[w.Widget],
+        focus: w.DOMWidget | None = None,
+        session: object | None = None,
+    ) -> None:
+        """Swap the view and close the old one, so nothing of it stays in the kernel; move keyboard
+        focus into it so keyboard users need not Tab from the top. A view made for an ended
+        `session` (a quiz marked after its learner signed out) is closed, not shown."""
+        with self.lock:
+            if session is not None and session is not self.session:
+                close_widgets(children, keep=self.root)
+                return
+            old, self.body.children = self.body.children, children
+            close_widgets(old, keep=self.root)
+        if focus is not None:
+            focus.focus()
+
+    def show_alert(self, message: str) -> None:
+        self.alert.value = f'<div class="esafety-alert" role="alert">{escape(message)}</div>'
+
+    def show_notice(self, message: str) -> None:
+        """Something the learner should know that is not a failure, read out politely."""
+        self.alert.value = f'<div class="esafety-notice" role="status">{escape(message)}</div>'
+
+    def on_click(self, button: w.Button, handler: Callable[[], None]) -> w.Button:
+        button.on_click(self.guarded(handler))
+        return button
+
+
+class SignInApp(App):
+    """A page for one person at a time, who signs in with their email and access code. Signing
+    out leaves nothing of them in the page or the kernel: staffroom PCs and classroom boards
+    are shared."""
+
+    heading = "sign in"  # what the page is for, after the school's name
+    page = "staff"  # which page a sign-in came from, in the record of sign-ins
+    sign_in_text = "Sign in with your school email and the access code you were given."
+
+    learner: Learner | None = None  # who is signed in
+
+    def __init__(
+        self,
+        store: Store,
+        catalogue: Catalogue,
+        school_id: str,
+        today: Callable[[], date],
+        css: str = "",
+        *classes: str,
+        client_address: Callable[[], str] | None = None,
+    ):
+        super().__init__(store, catalogue, school_id, today, css, *classes)
+        self.client_address = client_address or self.client_address
+
+    @staticmethod
+    def client_address() -> str:
+        """The address the page was opened from, for the limit on failed sign-ins; the app
+        builder gives the server's word for it, and "" means not known."""
+        return ""
+
+    def signed_in(self) -> None:
+        """Show the first view for `self.learner`, who has just signed in."""
+        raise NotImplementedError
+
+    def forget(self) -> None:
+        """Drop what the page holds of the person signed in; subclasses add their own state."""
+        self.learner = None
+
+    def show_sign_in(self) -> None:
+        self.learner = None
+        # continuous_update=False: each field sends its value once, when it loses focus, so a
+        # quick Tab + Enter cannot click "Sign in" before the last keystrokes reach the kernel
+        # (ipywidgets holds back a field's updates while one is in flight; clicks go at once).
+        self.email = w.Text(
+            description="Email",
+            placeholder="you@school.example",
+            continuous_update=False,
+            layout=w.Layout(width="100%"),
+        )
+        self.code = w.Password(
+            description="Access code", continuous_update=False, layout=w.Layout(width="100%")
+        )
+        self.email.style.description_width = "8rem"
+        self.code.style.description_width = "8rem"
+        self.sign_in_button = self.on_click(action_button("Sign in", primary=True), self.sign_in)
+        self.show(
+            [
+                w.HTML(
+                    f"<h1>{escape(self.profile.name)}: {escape(self.heading)}</h1>"
+                    f"<p>{escape(self.sign_in_text)}</p>"
+                ),
+                self.email,
+                self.code,
+                self.sign_in_button,
+            ],
+            focus=self.email,
+        )
+
+    def sign_in(self) -> None:
+        email, code = self.email.value.strip(), self.code.value
+        if not email or not code:
+            self.show_alert("Please enter both your email and your access code.")
+            return
+        try:
+            self.learner = self.store.sign_in(
+                email, code, client=self.client_address(), page=self.page
+            )
+        except SignInFailed as err:  # a wrong code, or any refusal the store words itself
+            check = "" if isinstance(err, SignInLimited) else " Check them and try again."
+            self.refuse(
+                f"{err}{check} If you have lost your access code, ask "
+                f"{self.profile.settings.dsl} to issue you a new one."
+            )
+            return
+        self.signed_in()
+
+    def refuse(self, message: str) -> None:
+        """Stay on the sign-in form, signed out, with the code to type again and why."""
+        self.learner = None
+        self.code.value = ""
+        self.code.focus()
+        self.show_alert(message)
+
+    def sign_out(self) -> None:
+        """Leave nothing of this person in the page or the kernel: their views are closed and
+        forgotten, and their handlers (a quiz being marked too) end."""
+        with self.lock:
+            self.new_session()
+            self.forget()
+            frame = (self.root, self.body, self.alert)
+            for name, value in list(vars(self).items()):
+                items = list(value.values()) if isinstance(value, dict) else value
+                items = items if isinstance(items, list | tuple) else [items]
+                if any(isinstance(v, w.Widget) and v not in frame for v in items):
+                    delattr(self, name)  # their views' widgets: closed as each view is left
+            self.show_sign_in()
+            self.alert.value = ""
