@@ -57,8 +57,8 @@ def linked_pdf(widget) -> bytes:
 
 
 @pytest.fixture
-def app(store, catalogue):
-    return StaffApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+def app(store, catalogue, school):
+    return StaffApp(store, school, today=lambda: TODAY)
 
 
 def test_completion_dates_list_every_module_once_all_are_complete(

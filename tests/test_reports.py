@@ -225,11 +225,11 @@ def test_the_html_report_escapes_names_and_describes_charts(store, catalogue, sc
     assert "Learners in each status, by module" in page and "Modules completed each month" in page
 
 
-def test_the_dsl_app_filters_and_shows_a_learners_history(store, catalogue):
+def test_the_dsl_app_filters_and_shows_a_learners_history(store, catalogue, school):
     teacher = add(store, "Teach")
     add(store, "Gov", role="governor")
     complete_module(store, catalogue, teacher, "contact")
-    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    app = DslApp(store, school, today=lambda: TODAY)
     assert "Completion by learner and module" in app.matrix.value and "Gov" in app.matrix.value
     app.role.value = "teacher"
     assert "Gov" not in app.matrix.value and "Teach" in app.matrix.value
@@ -267,16 +267,16 @@ def test_the_matrix_filters_by_group(store, catalogue, school):
     )
     matrix = reports.completion_matrix(store, school, TODAY, group="KS2")
     assert [row.learner.name for row in matrix] == ["Ks Two"]
-    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    app = DslApp(store, school, today=lambda: TODAY)
     assert [label for label, _ in app.group.options] == ["Everyone", "KS1", "KS2"]
     app.group.value = "KS1"
     assert "Ks One" in app.matrix.value and "Ks Two" not in app.matrix.value
 
 
-def test_the_dsl_app_filters_the_figures_it_read_until_reloaded(store, catalogue):
+def test_the_dsl_app_filters_the_figures_it_read_until_reloaded(store, catalogue, school):
     """Do filter changes reuse the figures read (no trust-sized re-read), and Reload read anew?"""
     add(store, "Early", role="support")
-    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    app = DslApp(store, school, today=lambda: TODAY)
     add(store, "Later", role="support")
     app.role.value = "support"
     assert "Early" in app.matrix.value and "Later" not in app.matrix.value
@@ -287,7 +287,7 @@ def test_the_dsl_app_filters_the_figures_it_read_until_reloaded(store, catalogue
     assert "figures read at" in app.summary.value
 
 
-def test_the_dsl_app_shows_the_matrix_a_page_at_a_time(store, catalogue, monkeypatch):
+def test_the_dsl_app_shows_the_matrix_a_page_at_a_time(store, catalogue, monkeypatch, school):
     """Does the matrix page through people, and can the DSL show only those behind?"""
     from toolkit.apps import dsl as dsl_widgets
 
@@ -295,7 +295,7 @@ def test_the_dsl_app_shows_the_matrix_a_page_at_a_time(store, catalogue, monkeyp
     for name in ("Ann", "Bob", "Cat", "Dan"):
         add(store, name, start=date(2026, 11, 19))  # nothing overdue yet
     add(store, "Eve", start=date(2026, 9, 1))  # overdue
-    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    app = DslApp(store, school, today=lambda: TODAY)
     assert "People 1 to 2 of 5" in app.page_status.value and app.earlier.disabled
     assert "Ann" in app.matrix.value and "Cat" not in app.matrix.value
     app.later.click()
@@ -331,11 +331,11 @@ def test_choices_on_content_since_removed_are_kept_without_its_words(store, cata
     assert found.times == 1
 
 
-def test_the_dsl_filters_name_their_first_choice(store, catalogue):
+def test_the_dsl_filters_name_their_first_choice(store, catalogue, school):
     """Do the Role, Group and Learner dropdowns show "Everyone" / "Choose a learner", not a blank,
     at first, after the options change and after going back to them?"""
     add(store, "Teach")
-    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    app = DslApp(store, school, today=lambda: TODAY)
     assert (app.role.label, app.group.label) == ("Everyone", "Everyone")
     assert app.learner_picker.label == "Choose a learner"
     app.role.value = "teacher"  # the learner list is made anew
@@ -407,7 +407,7 @@ def test_questions_never_missed_are_not_misconceptions(store, catalogue, school)
     )
     (missed,) = reports.missed_questions(store, school)
     assert (missed.times, missed.out_of) == (1, 1)
-    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    app = DslApp(store, school, today=lambda: TODAY)
     assert "0 of 1" not in app.misconceptions.value and "1 of 1" in app.misconceptions.value
 
 

@@ -8,18 +8,19 @@ from datetime import date
 
 import ipywidgets as w
 
-from toolkit.apps.page import SignInApp, action_button, escape, long_date, paragraphs
+from toolkit.apps.page import SignInApp, action_button, escape, paragraphs
 from toolkit.content import (
     LETTER_NAMES,
     Card,
     CardSort,
-    Catalogue,
     Lesson,
     RealOrFake,
     Vote,
     WhatNext,
 )
+from toolkit.dates import long_date
 from toolkit.engine import MAX_CLASS, LessonRun
+from toolkit.school.school import School
 from toolkit.store import SchoolClass, Store
 
 BOARD_CSS = """
@@ -57,15 +58,13 @@ class ClassroomApp(SignInApp):
     def __init__(
         self,
         store: Store,
-        catalogue: Catalogue,
-        school_id: str,
+        school: School,
         today: Callable[[], date] = date.today,
         client_address: Callable[[], str] | None = None,
     ):
         super().__init__(
             store,
-            catalogue,
-            school_id,
+            school,
             today,
             BOARD_CSS,
             "esafety-board",
@@ -159,11 +158,11 @@ class ClassroomApp(SignInApp):
         if self.lesson_picker.value is None:
             self.show_alert("There are no lessons for this class's age band yet.")
             return
-        lesson = self.catalogue.lessons[self.lesson_picker.value]
+        lesson = self.school.lesson(self.lesson_picker.value)
         if lesson.band != self.school_class.band:
             self.show_alert("That lesson is for another age band. Please choose again.")
             return
-        self.run = LessonRun(lesson.for_school(self.profile))
+        self.run = LessonRun(lesson)
         self.delivery_id = None
         self.show_page()
 
@@ -408,7 +407,7 @@ class ClassroomApp(SignInApp):
             self.delivery_id = self.store.record_delivery(
                 self.school_class.id,
                 lesson.id,
-                self.catalogue.lesson_version(lesson.id),
+                self.school.lesson_version(lesson.id),
                 self.learner.id,
                 self.today(),
                 self.run.result(),

@@ -11,6 +11,7 @@ from datetime import date
 import ipywidgets as w
 
 from toolkit.content import Catalogue, SchoolProfile
+from toolkit.school.school import School
 from toolkit.store import Learner, SignInFailed, SignInLimited, Store
 
 log = logging.getLogger(__name__)
@@ -65,10 +66,6 @@ def paragraphs(text: str) -> str:
     return "".join(f"<p>{escape(' '.join(p.split()))}</p>" for p in parts)
 
 
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def action_button(label: str, primary: bool = False) -> w.Button:
     button = w.Button(description=label, tooltip=label, layout=w.Layout(width="100%"))
     button.add_class("esafety-action")
@@ -110,14 +107,14 @@ class App:
     def __init__(
         self,
         store: Store,
-        catalogue: Catalogue,
-        school_id: str,
+        school: School,
         today: Callable[[], date],
         css: str = "",
         *classes: str,
     ):
-        self.store, self.catalogue, self.today = store, catalogue, today
-        self.profile: SchoolProfile = catalogue.profile(school_id)
+        self.store, self.school, self.today = store, school, today
+        self.catalogue: Catalogue = school.catalogue
+        self.profile: SchoolProfile = school.profile
         self.alert = w.HTML()
         self.body = w.VBox()
         self.root = w.VBox([w.HTML(CSS + css), self.alert, self.body])
@@ -200,14 +197,13 @@ class SignInApp(App):
     def __init__(
         self,
         store: Store,
-        catalogue: Catalogue,
-        school_id: str,
+        school: School,
         today: Callable[[], date],
         css: str = "",
         *classes: str,
         client_address: Callable[[], str] | None = None,
     ):
-        super().__init__(store, catalogue, school_id, today, css, *classes)
+        super().__init__(store, school, today, css, *classes)
         self.client_address = client_address or self.client_address
 
     @staticmethod

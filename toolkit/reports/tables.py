@@ -64,6 +64,7 @@ def modules_in_order(catalogue: Catalogue) -> list[Module]:
 class _Plan(NamedTuple):
     """What the matrix needs of a module, worked out once rather than for every learner."""
 
+    id: str
     module: Module
     roles: frozenset[str]
     scenarios: dict[str, str]  # scenario id -> its current content version
@@ -81,6 +82,7 @@ def completion_matrix(
     catalogue = school.catalogue
     plans = [
         _Plan(
+            m.id,
             m,
             frozenset(m.roles),
             {s.id: school.scenario_version(s.id) for s in catalogue.scenarios_in(m.id)},
@@ -96,7 +98,7 @@ def completion_matrix(
         for learner in store.learners():
             mine, quizzes = tried.get(learner.id, {}), taken.get(learner.id, {})
             cells = {
-                plan.module.id: _cell(plan, learner, mine, quizzes.get(plan.id), today, expiry)
+                plan.id: _cell(plan, learner, mine, quizzes.get(plan.id), today, expiry)
                 if learner.role in plan.roles
                 else None
                 for plan in plans

@@ -13,13 +13,8 @@ from toolkit.content import (
     SchoolProfile,
     SchoolSettings,
 )
-from toolkit.store import Store
 
 SCHOOL_KEY = "school"  # the store's meta key naming the school set up there
-
-
-class NoSchool(LookupError):
-    """No school is set up in this store yet."""
 
 
 @dataclass(eq=False)
@@ -37,14 +32,6 @@ class School:
     def resolve(cls, catalogue: Catalogue, school_id: str) -> School:
         """The school of this id; ContentError if the catalogue has no profile for it."""
         return cls(catalogue, catalogue.profile(school_id))
-
-    @classmethod
-    def of_store(cls, catalogue: Catalogue, store: Store) -> School:
-        """The school set up in this store; NoSchool if none is yet."""
-        school_id = store.get_meta(SCHOOL_KEY)
-        if school_id is None:
-            raise NoSchool("no school is set up here yet")
-        return cls.resolve(catalogue, school_id)
 
     # --- who -----------------------------------------------------------------------------
 
