@@ -24,9 +24,9 @@ class School:
     catalogue: Catalogue
     profile: SchoolProfile
     language: str | None = None  # the content's language, once content comes in more than one
-    _quizzes: dict[str, QuizBank] = field(default_factory=dict, repr=False)
-    _lessons: dict[str, Lesson] = field(default_factory=dict, repr=False)
-    _versions: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    _quizzes: dict[str, QuizBank] = field(default_factory=dict, init=False, repr=False)
+    _lessons: dict[str, Lesson] = field(default_factory=dict, init=False, repr=False)
+    _versions: dict[tuple[str, str], str] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def resolve(cls, catalogue: Catalogue, school_id: str) -> School:
