@@ -1,4 +1,4 @@
-"""A school resolved once from the catalogue: its profile, content as it reads it, versions and rules."""
+"""A school resolved once from the catalogue: its profile, content as it reads it, versions."""
 
 from __future__ import annotations
 
