@@ -15,7 +15,6 @@ from toolkit.school import rules
 from toolkit.school.school import School
 from toolkit.store import Learner, QuizStanding, ScenarioStanding, Store
 
-DUE_SOON_DAYS = rules.DUE_SOON_DAYS
 BEHIND = ("overdue", "expired", "failed")
 STATUSES = ("complete", "expired", "overdue", "due soon", "failed", "in progress", "not started")
 
