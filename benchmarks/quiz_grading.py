@@ -33,6 +33,7 @@ import ipywidgets as w
 from toolkit import grading
 from toolkit.apps.staff import StaffApp
 from toolkit.content import load_catalogue
+from toolkit.school.school import School
 from toolkit.settings import PROJECT_ROOT
 from toolkit.store import NewLearner, Store
 
@@ -68,8 +69,8 @@ def main() -> int:
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]
 
     catalogue = load_catalogue(PROJECT_ROOT)
-    profile = catalogue.profiles[SCHOOL]
-    bank = catalogue.quizzes[args.quiz].for_school(profile)
+    school = School.resolve(catalogue, SCHOOL)
+    bank = school.quiz(args.quiz)
     work = Path(tempfile.mkdtemp(prefix="quiz-bench-"))
     course = work / "grading"
     grading.build_course(course, [bank])
@@ -80,8 +81,7 @@ def main() -> int:
     )
     app = StaffApp(
         store,
-        catalogue,
-        SCHOOL,
+        school,
         grader=functools.partial(grading.grade, course),
         rng=random.Random(1),
     )

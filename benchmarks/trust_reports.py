@@ -32,6 +32,7 @@ from toolkit.apps.dsl import DslApp
 from toolkit.content import Catalogue, ModuleList, load_catalogue, parse
 from toolkit.reports import html as report_render
 from toolkit.reports import tables as reports
+from toolkit.school.school import School
 from toolkit.settings import PROJECT_ROOT
 from toolkit.store import (
     Store,
@@ -277,21 +278,20 @@ def main() -> int:
         sizes = generate(store, catalogue, args.staff, random.Random(7))
         print(f"generated in {time.perf_counter() - started:.0f} s: {sizes}")
     size_mb = os.path.getsize(folder / "esafety.db") / 1e6
+    school = School.resolve(catalogue, SCHOOL)
 
     def baseline():
         with store.engine.connect() as conn:
             conn.scalar(select(func.count()).select_from(choices))
 
     def matrix():
-        return reports.completion_matrix(store, catalogue, SCHOOL, TODAY)
+        return reports.completion_matrix(store, school, TODAY)
 
     def misconceptions():
-        return reports.unsafe_choices(store, catalogue, SCHOOL), reports.missed_questions(
-            store, catalogue, SCHOOL
-        )
+        return reports.unsafe_choices(store, school), reports.missed_questions(store, school)
 
     def dsl_app():
-        return DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+        return DslApp(store, school, today=lambda: TODAY)
 
     roles = iter(["teacher", "support", None] * (args.runs + 1))
 
@@ -299,7 +299,7 @@ def main() -> int:
         app.role.value = next(roles)
 
     def pdf():
-        return report_render.as_pdf(report_render.gather(store, catalogue, SCHOOL, TODAY))
+        return report_render.as_pdf(report_render.gather(store, school, TODAY))
 
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"

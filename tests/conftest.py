@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.content import load_catalogue
+from toolkit.school.school import School
 from toolkit.settings import PROJECT_ROOT
 from toolkit.store import NewLearner, Store
 
@@ -23,6 +24,12 @@ SCENARIO = "friend-request-from-pupil"
 @pytest.fixture(scope="session")
 def catalogue():
     return load_catalogue(PROJECT_ROOT)
+
+
+@pytest.fixture(scope="session")
+def school(catalogue):
+    """The shipped demo school, resolved once."""
+    return School.resolve(catalogue, SCHOOL)
 
 
 @pytest.fixture

@@ -13,8 +13,9 @@ from pypdf import PdfReader
 from tests.conftest import SCHOOL
 from tests.test_widgets import sign_in
 from toolkit.apps.staff import StaffApp
-from toolkit.reports.certificates import certificate_pdf, completion_dates
-from toolkit.reports.tables import add_months
+from toolkit.dates import add_months
+from toolkit.reports.certificates import certificate_pdf
+from toolkit.school.progress import completion_dates
 from toolkit.store import NewLearner
 from toolkit.store import clock as store_clock
 
@@ -56,25 +57,25 @@ def linked_pdf(widget) -> bytes:
 
 
 @pytest.fixture
-def app(store, catalogue):
-    return StaffApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+def app(store, catalogue, school):
+    return StaffApp(store, school, today=lambda: TODAY)
 
 
 def test_completion_dates_list_every_module_once_all_are_complete(
-    store, catalogue, learner_and_code
+    store, catalogue, learner_and_code, school
 ):
     """Does a learner who finished everything get each module's title with the day it was done?"""
     learner = learner_and_code[0]
     before = datetime.now(UTC).date()
     complete_modules(store, catalogue, learner)
     after = datetime.now(UTC).date()
-    dates = completion_dates(store, catalogue, learner)
+    dates = completion_dates(store, school, learner)
     assert [title for title, _ in dates] == [m.title for m in catalogue.modules_for("teacher")]
     assert all(before <= day <= after for _, day in dates)
 
 
 def test_a_module_is_dated_by_its_last_scenario_or_quiz_pass(
-    store, catalogue, learner_and_code, monkeypatch
+    store, catalogue, learner_and_code, monkeypatch, school
 ):
     """Is a module's day the latest of its scenarios' completions and its quiz pass?"""
     learner = learner_and_code[0]
@@ -89,7 +90,7 @@ def test_a_module_is_dated_by_its_last_scenario_or_quiz_pass(
     scenario = catalogue.scenarios_in("safeguarding")[0].id
     version = catalogue.version(scenario, SCHOOL)
     store.complete_attempt(store.start_attempt(learner.id, scenario, version), 50)
-    dates = dict(completion_dates(store, catalogue, learner))
+    dates = dict(completion_dates(store, school, learner))
     assert dates[catalogue.modules["contact"].title] == date(2026, 9, 8)
     assert dates[catalogue.modules["safeguarding"].title] == date(2026, 9, 10)
     assert dates[catalogue.modules["online-presence"].title] == date(2026, 9, 3)
@@ -123,7 +124,7 @@ def test_the_staff_app_links_a_certificate_once_everything_is_complete(
 
 @pytest.mark.parametrize("skip", ["safeguarding", "failed quiz"])
 def test_no_certificate_until_every_module_is_complete(
-    app, store, catalogue, learner_and_code, skip
+    app, store, catalogue, learner_and_code, skip, school
 ):
     """Does a learner missing one module, or one quiz pass, get no certificate link?"""
     learner, code = learner_and_code
@@ -136,7 +137,7 @@ def test_no_certificate_until_every_module_is_complete(
         store.record_quiz_result(
             store.start_quiz(learner.id, "safeguarding", version, []), [], 40, False
         )
-    assert completion_dates(store, catalogue, learner) is None
+    assert completion_dates(store, school, learner) is None
     sign_in(app, learner.email, code)
     assert app.alert.value == "" and app.learner == learner
     assert certificate_widget(app) is None

@@ -160,11 +160,11 @@ def teacher_and_code(store):
 
 
 @pytest.fixture
-def classroom(store, catalogue, teacher_and_code):
+def classroom(store, catalogue, teacher_and_code, school):
     """The classroom page with two classes, and the teacher signed in on it."""
     store.add_class("Year 5 Ash", "7-11")
     store.add_class("Year 1 Oak", "5-7")
-    app = ClassroomApp(store, catalogue, SCHOOL, today=lambda: date(2026, 11, 20))
+    app = ClassroomApp(store, school, today=lambda: date(2026, 11, 20))
     teacher, code = teacher_and_code
     sign_in(app, teacher.email, code)
     return app, teacher
@@ -267,8 +267,8 @@ def test_back_and_next_keep_the_class_answers(classroom, store):
         )
 
 
-def test_no_classes_yet_says_how_to_add_one(store, catalogue, teacher_and_code):
-    app = ClassroomApp(store, catalogue, SCHOOL)
+def test_no_classes_yet_says_how_to_add_one(store, catalogue, teacher_and_code, school):
+    app = ClassroomApp(store, school)
     sign_in(app, teacher_and_code[0].email, teacher_and_code[1])
     assert "esafety classes add" in app.body.children[1].value
 
@@ -400,7 +400,7 @@ def page_text(app) -> str:
     )
 
 
-def test_the_classroom_lists_no_staff_and_records_the_teacher_signed_in(store, catalogue):
+def test_the_classroom_lists_no_staff_and_records_the_teacher_signed_in(store, catalogue, school):
     """Before anyone signs in, does the page hold no staff name or email; does a wrong code say
     so, with the advice to ask the DSL for a new code; and is the lesson saved recorded as the
     teacher who signed in?"""
@@ -410,7 +410,7 @@ def test_the_classroom_lists_no_staff_and_records_the_teacher_signed_in(store, c
     ]
     (_, _), (ben, code) = store.add_learners(staff)
     store.add_class("Year 1 Oak", "5-7")
-    app = ClassroomApp(store, catalogue, SCHOOL, client_address=lambda: "10.1.2.3")
+    app = ClassroomApp(store, school, client_address=lambda: "10.1.2.3")
     shown = page_text(app)
     for person in staff:
         assert person.name not in shown and person.email not in shown
@@ -430,18 +430,18 @@ def test_the_classroom_lists_no_staff_and_records_the_teacher_signed_in(store, c
     assert seen == [("wrong", "classroom", "10.1.2.3"), ("ok", "classroom", "10.1.2.3")]
 
 
-def test_only_teachers_and_support_staff_record_a_lesson(store, catalogue):
+def test_only_teachers_and_support_staff_record_a_lesson(store, catalogue, school):
     """Is a governor who signs in on the classroom page told why, and left signed out?"""
     ((governor, code),) = store.add_learners(
         [NewLearner("Gil Ford", "gil@school.example", "governor", date(2026, 9, 1))]
     )
-    app = ClassroomApp(store, catalogue, SCHOOL)
+    app = ClassroomApp(store, school)
     sign_in(app, governor.email, code)
     assert "teachers and support staff" in app.alert.value and "as governor" in app.alert.value
     assert app.learner is None and app.email in app.body.children
 
 
-def test_signing_out_of_the_classroom_leaves_nothing_of_the_teacher(store, catalogue):
+def test_signing_out_of_the_classroom_leaves_nothing_of_the_teacher(store, catalogue, school):
     """After a lesson is saved and the teacher signs out, does any widget in the kernel still
     hold their name, email or code, or does the page still refer to their lesson?"""
     ((teacher, code),) = store.add_learners(  # a name no other test's widgets hold
@@ -449,7 +449,7 @@ def test_signing_out_of_the_classroom_leaves_nothing_of_the_teacher(store, catal
     )
     store.add_class("Year 1 Oak", "5-7")
     before = set(w.Widget.widgets)
-    app = ClassroomApp(store, catalogue, SCHOOL)
+    app = ClassroomApp(store, school)
     sign_in(app, teacher.email, code)
     assert teacher.name in page_text(app)
     start(app, lesson_with(Vote).id)

@@ -21,12 +21,11 @@ MODULE = "contact"
 
 
 @pytest.fixture
-def app(store, catalogue, course, learner_and_code):
+def app(store, catalogue, course, learner_and_code, school):
     grader = functools.partial(grading.grade, course)
     app = StaffApp(
         store,
-        catalogue,
-        SCHOOL,
+        school,
         grader=grader,
         today=lambda: date(2026, 9, 5),
         rng=random.Random(4),
@@ -125,11 +124,11 @@ def test_every_question_needs_an_answer(app):
     assert "Please answer every question first" in app.alert.value and page.worker is None
 
 
-def test_a_reload_keeps_the_same_questions(app, store, catalogue, course, learner_and_code):
+def test_a_reload_keeps_the_same_questions(app, store, catalogue, course, learner_and_code, school):
     """Does opening the quiz again before submitting show the same draw, not a fresh one?"""
     app.quiz_buttons[MODULE].click()
     spec = app.quiz.run.spec()
-    again = StaffApp(store, catalogue, SCHOOL, grader=functools.partial(grading.grade, course))
+    again = StaffApp(store, school, grader=functools.partial(grading.grade, course))
     again.email.value, again.code.value = learner_and_code[0].email, learner_and_code[1]
     again.sign_in_button.click()
     again.quiz_buttons[MODULE].click()

@@ -12,8 +12,10 @@ from pypdf import PdfReader
 
 from tests.conftest import SCHOOL
 from toolkit.apps.dsl import DslApp
+from toolkit.dates import add_months
 from toolkit.reports import html as report_render
 from toolkit.reports import tables as reports
+from toolkit.school.school import School
 from toolkit.store import NewLearner, UnknownLearner
 
 TODAY = date(2026, 11, 20)
@@ -41,7 +43,7 @@ def complete_module(store, catalogue, learner, module_id, version=None, quiz=Tru
 
 
 def cell(store, catalogue, learner, module_id, today=TODAY):
-    matrix = reports.completion_matrix(store, catalogue, SCHOOL, today)
+    matrix = reports.completion_matrix(store, School.resolve(catalogue, SCHOOL), today)
     return next(r for r in matrix if r.learner.id == learner.id).cells[module_id]
 
 
@@ -68,7 +70,7 @@ def test_each_status_of_the_matrix(any_store, catalogue):
     assert finished.status == "complete" and not finished.policy_changed
     assert finished.completed_on is not None
     refresher = catalogue.profile(SCHOOL).settings.refresher_months
-    later = reports.add_months(finished.completed_on, refresher) + timedelta(days=1)
+    later = add_months(finished.completed_on, refresher) + timedelta(days=1)
     assert cell(store, catalogue, done, "contact", today=later).status == "expired"
     old = add(store, "Old")
     complete_module(store, catalogue, old, "contact", version="an-older-version")
@@ -76,16 +78,16 @@ def test_each_status_of_the_matrix(any_store, catalogue):
     assert "policy changed since" in cell(store, catalogue, old, "contact").text
 
 
-def test_modules_outside_a_role_are_left_out_and_role_filters(store, catalogue):
+def test_modules_outside_a_role_are_left_out_and_role_filters(store, catalogue, school):
     """Governors skip modules not for governors; a role filter keeps only that role."""
     governor = add(store, "Gov", role="governor")
     add(store, "Teach")
-    matrix = reports.completion_matrix(store, catalogue, SCHOOL, TODAY, role="governor")
+    matrix = reports.completion_matrix(store, school, TODAY, role="governor")
     assert [r.learner.id for r in matrix] == [governor.id]
     assert matrix[0].cells["at-work"] is None
 
 
-def test_misconceptions_name_the_unsafe_choices_and_missed_questions(store, catalogue):
+def test_misconceptions_name_the_unsafe_choices_and_missed_questions(store, catalogue, school):
     learner = add(store, "Mis")
     scenario = catalogue.scenarios["friend-request-from-pupil"]
     unsafe = next(
@@ -99,13 +101,13 @@ def test_misconceptions_name_the_unsafe_choices_and_missed_questions(store, cata
 
     question = catalogue.quizzes["contact"].questions[0]
     store.record_quiz_result(quiz, [QuizAnswer(1, question.id, ["a"], False)], 0, False)
-    (top, *_) = reports.unsafe_choices(store, catalogue, SCHOOL)
+    (top, *_) = reports.unsafe_choices(store, school)
     assert (
         top.times == 3
         and top.what
         == scenario.for_school(catalogue.profile(SCHOOL)).steps["request"].choices[unsafe].label
     )
-    (missed,) = reports.missed_questions(store, catalogue, SCHOOL)
+    (missed,) = reports.missed_questions(store, school)
     assert (missed.times, missed.out_of) == (1, 1)
 
 
@@ -121,11 +123,11 @@ def test_lesson_coverage_by_class_term_and_letter(store, catalogue):
 
 
 @pytest.mark.parametrize("value", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx"])
-def test_csv_cells_that_look_like_formulas_are_neutralised(store, catalogue, value):
+def test_csv_cells_that_look_like_formulas_are_neutralised(store, catalogue, value, school):
     add(store, value if value[0] != "\t" else "Tab" + value)
     learner_name = value
     store.add_learners([NewLearner(learner_name, "f@school.example", "teacher", date(2026, 11, 1))])
-    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    evidence = report_render.gather(store, school, TODAY)
     rows = list(csv.reader(io.StringIO(report_render.as_csv(evidence))))
     assert rows[0] == report_render.CSV_COLUMNS
     for row in rows[1:]:
@@ -143,16 +145,16 @@ def pdf_pages(evidence) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
-def test_the_pdf_report_opens_and_holds_the_figures(store, catalogue):
+def test_the_pdf_report_opens_and_holds_the_figures(store, catalogue, school):
     """Does the PDF open, with the school, the date, the policy and the overdue list?"""
     late = add(store, "Late", start=date(2026, 9, 1))
-    pages = pdf_pages(report_render.gather(store, catalogue, SCHOOL, TODAY))
+    pages = pdf_pages(report_render.gather(store, school, TODAY))
     assert "Barley Lane Primary School" in pages[0] and "20 November 2026" in pages[0]
     assert "Social Media Policy" in pages[0]
     assert any(late.name in page and "Overdue or expired training" in page for page in pages)
 
 
-def test_the_pdf_report_holds_all_the_html_report_holds(store, catalogue):
+def test_the_pdf_report_holds_all_the_html_report_holds(store, catalogue, school):
     """Does the PDF carry each person's row of the matrix, the lessons taught and the
     misconceptions, with a name full of markup characters shown as typed?"""
     people = [add(store, f"Person {n:02d}", start=TODAY) for n in range(3)]
@@ -174,7 +176,7 @@ def test_the_pdf_report_holds_all_the_html_report_holds(store, catalogue):
     question = catalogue.quizzes["contact"].questions[0]
     quiz = store.start_quiz(odd.id, "contact", "v", [])
     store.record_quiz_result(quiz, [QuizAnswer(1, question.id, ["a"], False)], 0, False)
-    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    evidence = report_render.gather(store, school, TODAY)
     text = " ".join(pdf_pages(evidence))
     for person in [*people, odd]:
         assert f"{person.name} {person.role}" in text  # the row's heading: name, then role
@@ -191,20 +193,20 @@ def test_the_pdf_report_holds_all_the_html_report_holds(store, catalogue):
     assert "Year 1 <Oak> & Ash Autumn 2026 Safe 1" in text
 
 
-def test_the_reports_of_a_school_with_no_one_yet(store, catalogue):
+def test_the_reports_of_a_school_with_no_one_yet(store, catalogue, school):
     """With no one on the roster, do the PDF and HTML reports still come out, saying so?"""
-    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    evidence = report_render.gather(store, school, TODAY)
     text = " ".join(pdf_pages(evidence))
     assert "No one on the roster." in text and "No one with these filters." in text
     assert "No one with these filters." in report_render.as_html(evidence)
 
 
-def test_a_long_pdf_matrix_runs_on_under_its_header(store, catalogue):
+def test_a_long_pdf_matrix_runs_on_under_its_header(store, catalogue, school):
     """Does a matrix longer than a page run on over pages, each starting with its header row?"""
     store.add_learners(
         [NewLearner(f"Member {n:03d}", f"m{n}@school.example", "teacher", TODAY) for n in range(60)]
     )
-    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    evidence = report_render.gather(store, school, TODAY)
     header = " ".join(["Learner", *(m.title for m in reports.modules_in_order(catalogue))])
     pages = [page for page in pdf_pages(evidence) if "Member " in page]
     assert len(pages) >= 2
@@ -215,20 +217,20 @@ def test_a_long_pdf_matrix_runs_on_under_its_header(store, catalogue):
     assert all(f"Member {n:03d} teacher" in " ".join(pages) for n in range(60))
 
 
-def test_the_html_report_escapes_names_and_describes_charts(store, catalogue):
+def test_the_html_report_escapes_names_and_describes_charts(store, catalogue, school):
     add(store, "<script>alert(1)</script>")
-    page = report_render.as_html(report_render.gather(store, catalogue, SCHOOL, TODAY))
+    page = report_render.as_html(report_render.gather(store, school, TODAY))
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     assert page.count("<img alt=") == 3 and 'lang="en-GB"' in page
     # each chart's figures in words too, as the PDF has them
     assert "Learners in each status, by module" in page and "Modules completed each month" in page
 
 
-def test_the_dsl_app_filters_and_shows_a_learners_history(store, catalogue):
+def test_the_dsl_app_filters_and_shows_a_learners_history(store, catalogue, school):
     teacher = add(store, "Teach")
     add(store, "Gov", role="governor")
     complete_module(store, catalogue, teacher, "contact")
-    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    app = DslApp(store, school, today=lambda: TODAY)
     assert "Completion by learner and module" in app.matrix.value and "Gov" in app.matrix.value
     app.role.value = "teacher"
     assert "Gov" not in app.matrix.value and "Teach" in app.matrix.value
@@ -256,7 +258,7 @@ def test_export_and_erase_a_learner(store, catalogue):
         store.export_learner(learner.email)
 
 
-def test_the_matrix_filters_by_group(store, catalogue):
+def test_the_matrix_filters_by_group(store, catalogue, school):
     """Does a group filter keep only that group's learners, in the matrix and the DSL app?"""
     store.add_learners(
         [
@@ -264,18 +266,18 @@ def test_the_matrix_filters_by_group(store, catalogue):
             NewLearner("Ks Two", "k2@school.example", "teacher", date(2026, 11, 1), group="KS2"),
         ]
     )
-    matrix = reports.completion_matrix(store, catalogue, SCHOOL, TODAY, group="KS2")
+    matrix = reports.completion_matrix(store, school, TODAY, group="KS2")
     assert [row.learner.name for row in matrix] == ["Ks Two"]
-    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    app = DslApp(store, school, today=lambda: TODAY)
     assert [label for label, _ in app.group.options] == ["Everyone", "KS1", "KS2"]
     app.group.value = "KS1"
     assert "Ks One" in app.matrix.value and "Ks Two" not in app.matrix.value
 
 
-def test_the_dsl_app_filters_the_figures_it_read_until_reloaded(store, catalogue):
+def test_the_dsl_app_filters_the_figures_it_read_until_reloaded(store, catalogue, school):
     """Do filter changes reuse the figures read (no trust-sized re-read), and Reload read anew?"""
     add(store, "Early", role="support")
-    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    app = DslApp(store, school, today=lambda: TODAY)
     add(store, "Later", role="support")
     app.role.value = "support"
     assert "Early" in app.matrix.value and "Later" not in app.matrix.value
@@ -286,7 +288,7 @@ def test_the_dsl_app_filters_the_figures_it_read_until_reloaded(store, catalogue
     assert "figures read at" in app.summary.value
 
 
-def test_the_dsl_app_shows_the_matrix_a_page_at_a_time(store, catalogue, monkeypatch):
+def test_the_dsl_app_shows_the_matrix_a_page_at_a_time(store, catalogue, monkeypatch, school):
     """Does the matrix page through people, and can the DSL show only those behind?"""
     from toolkit.apps import dsl as dsl_widgets
 
@@ -294,7 +296,7 @@ def test_the_dsl_app_shows_the_matrix_a_page_at_a_time(store, catalogue, monkeyp
     for name in ("Ann", "Bob", "Cat", "Dan"):
         add(store, name, start=date(2026, 11, 19))  # nothing overdue yet
     add(store, "Eve", start=date(2026, 9, 1))  # overdue
-    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    app = DslApp(store, school, today=lambda: TODAY)
     assert "People 1 to 2 of 5" in app.page_status.value and app.earlier.disabled
     assert "Ann" in app.matrix.value and "Cat" not in app.matrix.value
     app.later.click()
@@ -309,7 +311,7 @@ def test_the_dsl_app_shows_the_matrix_a_page_at_a_time(store, catalogue, monkeyp
     assert "No one matches these filters" in app.page_status.value
 
 
-def test_choices_on_content_since_removed_are_kept_without_its_words(store, catalogue):
+def test_choices_on_content_since_removed_are_kept_without_its_words(store, catalogue, school):
     """A choice whose scenario or option is gone: left out of misconceptions, kept in history?"""
     learner = add(store, "Kept")
     scenario = catalogue.scenarios_in("contact")[0]
@@ -317,24 +319,24 @@ def test_choices_on_content_since_removed_are_kept_without_its_words(store, cata
     store.record_choice(gone, "start", 0, "unsafe", after=0)
     beyond = store.start_attempt(learner.id, scenario.id, "v")
     store.record_choice(beyond, scenario.start, 99, "unsafe", after=0)  # an option since removed
-    assert reports.unsafe_choices(store, catalogue, SCHOOL) == []
-    history = reports.learner_history(store, catalogue, SCHOOL, learner.id)
+    assert reports.unsafe_choices(store, school) == []
+    history = reports.learner_history(store, school, learner.id)
     assert [(h["scenario"], h["choice"]) for h in history] == [
         ("a-scenario-since-removed", "start"),
         (scenario.for_school(catalogue.profile(SCHOOL)).title, scenario.start),
     ]
     store.record_choice(beyond, scenario.start, 0, "unsafe", after=1)
-    (found,) = reports.unsafe_choices(store, catalogue, SCHOOL)
+    (found,) = reports.unsafe_choices(store, school)
     rendered = scenario.for_school(catalogue.profile(SCHOOL))
     assert found.what == rendered.steps[scenario.start].choices[0].label
     assert found.times == 1
 
 
-def test_the_dsl_filters_name_their_first_choice(store, catalogue):
+def test_the_dsl_filters_name_their_first_choice(store, catalogue, school):
     """Do the Role, Group and Learner dropdowns show "Everyone" / "Choose a learner", not a blank,
     at first, after the options change and after going back to them?"""
     add(store, "Teach")
-    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    app = DslApp(store, school, today=lambda: TODAY)
     assert (app.role.label, app.group.label) == ("Everyone", "Everyone")
     assert app.learner_picker.label == "Choose a learner"
     app.role.value = "teacher"  # the learner list is made anew
@@ -344,13 +346,13 @@ def test_the_dsl_filters_name_their_first_choice(store, catalogue):
     assert "Teach" in app.matrix.value
 
 
-def test_charts_count_in_whole_numbers(store, catalogue):
+def test_charts_count_in_whole_numbers(store, catalogue, school):
     """With one learner, do the charts' count axes step in whole learners, not 0.2 of one?"""
     learner = add(store, "Solo", start=date(2026, 9, 1))
     complete_module(store, catalogue, learner, "contact")
     attempt = store.start_attempt(learner.id, "friend-request-from-pupil", "v")
     store.record_choice(attempt, "request", 1, "unsafe", after=0)
-    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    evidence = report_render.gather(store, school, TODAY)
     for chart, axis in (
         (report_render.completion_chart, "x"),
         (report_render.over_time_chart, "y"),
@@ -363,9 +365,9 @@ def test_charts_count_in_whole_numbers(store, catalogue):
         assert len(ticks) and all(t == int(t) for t in ticks), (chart.__name__, ticks)
 
 
-def test_empty_charts_show_no_fractional_ticks(store, catalogue):
+def test_empty_charts_show_no_fractional_ticks(store, catalogue, school):
     """With no one and nothing recorded, do the charts say so without axes of 0.02s?"""
-    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    evidence = report_render.gather(store, school, TODAY)
     for chart in (
         report_render.completion_chart,
         report_render.over_time_chart,
@@ -378,12 +380,12 @@ def test_empty_charts_show_no_fractional_ticks(store, catalogue):
             assert all(t == int(t) for t in ticks), (chart.__name__, ticks)
 
 
-def test_one_month_of_completions_reads_as_a_bar(store, catalogue):
+def test_one_month_of_completions_reads_as_a_bar(store, catalogue, school):
     """With completions in one month only, does the over-time chart draw a bar of that month's
     count (not a lone dot)?"""
     for name in ("Ann", "Bob"):
         complete_module(store, catalogue, add(store, name), "contact")
-    evidence = report_render.gather(store, catalogue, SCHOOL, TODAY)
+    evidence = report_render.gather(store, school, TODAY)
     (month, count), *_ = reports.completions_by_month(evidence.matrix)
     (axes,) = report_render.over_time_chart(evidence).axes
     assert [bar.get_height() for bar in axes.patches] == [count] == [2]
@@ -391,7 +393,7 @@ def test_one_month_of_completions_reads_as_a_bar(store, catalogue):
     assert labels == [f"{date.fromisoformat(month + '-01'):%b %Y}"]
 
 
-def test_questions_never_missed_are_not_misconceptions(store, catalogue):
+def test_questions_never_missed_are_not_misconceptions(store, catalogue, school):
     """Is a question always answered rightly ("missed 0 of 1") left out of "missed most often"?"""
     from toolkit.store import QuizAnswer
 
@@ -404,13 +406,13 @@ def test_questions_never_missed_are_not_misconceptions(store, catalogue):
         50,
         False,
     )
-    (missed,) = reports.missed_questions(store, catalogue, SCHOOL)
+    (missed,) = reports.missed_questions(store, school)
     assert (missed.times, missed.out_of) == (1, 1)
-    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    app = DslApp(store, school, today=lambda: TODAY)
     assert "0 of 1" not in app.misconceptions.value and "1 of 1" in app.misconceptions.value
 
 
-def test_a_pdf_matrix_wider_than_a_page_comes_in_parts(store, catalogue, monkeypatch):
+def test_a_pdf_matrix_wider_than_a_page_comes_in_parts(store, catalogue, monkeypatch, school):
     """With more modules than a page holds across (a trust has 25), does the PDF give the matrix
     in parts, each with the learners' names and its modules' titles?"""
     from toolkit.reports import pdf as report_pdf
@@ -419,7 +421,7 @@ def test_a_pdf_matrix_wider_than_a_page_comes_in_parts(store, catalogue, monkeyp
     person = add(store, "Wide", start=TODAY)
     modules = reports.modules_in_order(catalogue)
     assert len(modules) > 4
-    pages = pdf_pages(report_render.gather(store, catalogue, SCHOOL, TODAY))
+    pages = pdf_pages(report_render.gather(store, school, TODAY))
     parts = [page for page in pages if "Completion by learner and module, part" in page]
     assert len(parts) == 2 and "part 1 of 2" in parts[0] and "part 2 of 2" in parts[1]
     for part, group in zip(parts, (modules[:4], modules[4:]), strict=True):

@@ -17,12 +17,13 @@ from sqlalchemy import insert
 from tests.conftest import SCENARIO, SCHOOL
 from toolkit.apps.staff import StaffApp
 from toolkit.engine import EngineError
+from toolkit.school.school import School
 from toolkit.store import FAILED_PER_EMAIL, NewLearner, choices
 
 
 @pytest.fixture
-def app(store, catalogue):
-    return StaffApp(store, catalogue, SCHOOL, today=lambda: date(2026, 9, 5))
+def app(store, catalogue, school):
+    return StaffApp(store, school, today=lambda: date(2026, 9, 5))
 
 
 def sign_in(app, email, code):
@@ -68,9 +69,9 @@ def test_modules_show_status_due_date_and_time(app, catalogue, learner_and_code)
     )
 
 
-def test_overdue_modules_say_so_in_words(store, catalogue, learner_and_code):
+def test_overdue_modules_say_so_in_words(store, catalogue, learner_and_code, school):
     """Is an overdue module marked in text, not only by colour?"""
-    app = StaffApp(store, catalogue, SCHOOL, today=lambda: date(2026, 10, 1))
+    app = StaffApp(store, school, today=lambda: date(2026, 10, 1))
     sign_in(app, learner_and_code[0].email, learner_and_code[1])
     assert any(
         "Overdue: it was due on 15 September 2026" in getattr(c, "value", "")
@@ -123,17 +124,17 @@ def test_playing_a_scenario_saves_every_choice_and_ends_with_a_summary(
     assert ("Status: In progress" if others_left else "Status: Complete") in heading
 
 
-def test_a_closed_tab_loses_nothing_already_chosen(store, catalogue, learner_and_code):
+def test_a_closed_tab_loses_nothing_already_chosen(store, catalogue, learner_and_code, school):
     """After a tab is closed mid-scenario, does signing in again resume at the same place?"""
     learner, code = learner_and_code
-    first = StaffApp(store, catalogue, SCHOOL)
+    first = StaffApp(store, school)
     sign_in(first, learner.email, code)
     first.scenario_buttons[SCENARIO].click()
     first.choice_buttons[3].click()
     first.continue_button.click()
     step = first.run.step_id
     del first  # the tab is closed
-    second = StaffApp(store, catalogue, SCHOOL)
+    second = StaffApp(store, school)
     sign_in(second, learner.email, code)
     assert second.scenario_buttons[SCENARIO].description.startswith("Continue")
     second.scenario_buttons[SCENARIO].click()
@@ -168,9 +169,9 @@ def saved(store, attempt_id):
     return [(c.seq, c.step_id, c.choice_index) for c in store.choices_for(attempt_id)]
 
 
-def playing(store, catalogue, learner_and_code):
+def playing(store, school, learner_and_code):
     """A new page (a tab: its own kernel, the same store) with the scenario started."""
-    tab = StaffApp(store, catalogue, SCHOOL)
+    tab = StaffApp(store, school)
     sign_in(tab, learner_and_code[0].email, learner_and_code[1])
     tab.scenario_buttons[SCENARIO].click()
     return tab
@@ -202,11 +203,11 @@ def test_the_engine_refuses_a_late_choice_before_anything_is_saved(app, store, l
     assert saved(store, app.attempt_id) == [(1, "request", 0)]
 
 
-def test_two_tabs_on_one_store_save_one_choice_per_step(store, catalogue, learner_and_code):
+def test_two_tabs_on_one_store_save_one_choice_per_step(store, catalogue, learner_and_code, school):
     """Choosing in two tabs in turn: one choice per step, and the tab behind shows where the
     learner is now, politely, rather than a failure?"""
-    first = playing(store, catalogue, learner_and_code)
-    second = playing(store, catalogue, learner_and_code)
+    first = playing(store, school, learner_and_code)
+    second = playing(store, school, learner_and_code)
     assert first.attempt_id == second.attempt_id
     first.choice_buttons[0].click()
     second.choice_buttons[3].click()  # a different choice at the step already answered
@@ -228,11 +229,11 @@ def test_two_tabs_on_one_store_save_one_choice_per_step(store, catalogue, learne
 
 
 def test_a_choice_in_a_tab_behind_a_finished_attempt_goes_to_the_modules(
-    store, catalogue, learner_and_code
+    store, catalogue, learner_and_code, school
 ):
     """If another tab finished the scenario, does a choice here lead politely to the modules?"""
-    first = playing(store, catalogue, learner_and_code)
-    second = playing(store, catalogue, learner_and_code)
+    first = playing(store, school, learner_and_code)
+    second = playing(store, school, learner_and_code)
     attempt = first.attempt_id
     first.choice_buttons[0].click()
     first.continue_button.click()
@@ -245,7 +246,7 @@ def test_a_choice_in_a_tab_behind_a_finished_attempt_goes_to_the_modules(
 
 
 def test_an_attempt_with_two_choices_at_one_step_can_be_continued(
-    store, catalogue, learner_and_code, caplog
+    store, catalogue, learner_and_code, caplog, school
 ):
     """An attempt saved by a double-click in an older release: does playing it show where the
     learner was, remove the stray choice (logged) and let them go on?"""
@@ -265,7 +266,7 @@ def test_an_attempt_with_two_choices_at_one_step_can_be_continued(
                 )
             )
     with caplog.at_level(logging.WARNING, logger="toolkit"):
-        app = playing(store, catalogue, learner_and_code)
+        app = playing(store, school, learner_and_code)
     assert app.alert.value == "" and app.attempt_id == attempt
     assert app.run.phase == "feedback" and "Decision 1" in app.feedback.value
     assert saved(store, attempt) == [(1, "request", 0)]
@@ -276,13 +277,13 @@ def test_an_attempt_with_two_choices_at_one_step_can_be_continued(
     assert saved(store, attempt) == [(1, "request", 0), (2, "accepted", 0)]
 
 
-def test_anything_a_person_typed_is_escaped(store, catalogue):
+def test_anything_a_person_typed_is_escaped(store, catalogue, school):
     """Is a hostile roster name shown as text, never as markup?"""
     name = "<img src=x onerror=alert(1)>"
     ((learner, code),) = store.add_learners(
         [NewLearner(name, "h@school.example", "teacher", date(2026, 9, 1))]
     )
-    app = StaffApp(store, catalogue, SCHOOL)
+    app = StaffApp(store, school)
     sign_in(app, learner.email, code)
     heading = app.body.children[0].value
     assert "<img" not in heading and "&lt;img src=x onerror=alert(1)&gt;" in heading
@@ -341,7 +342,7 @@ def assert_nothing_left(app, before: set[str], secrets: tuple[str, ...]) -> None
     assert not held, f"the page still refers to closed widgets: {held}"
 
 
-def test_signing_out_leaves_nothing_of_the_person_in_the_kernel(store, catalogue):
+def test_signing_out_leaves_nothing_of_the_person_in_the_kernel(store, catalogue, school):
     """After sign-out on a shared PC, does any widget in the kernel still hold the person's email,
     name or access code, or anything of the views they saw?"""
     from tests.test_certificates import complete_modules
@@ -350,7 +351,7 @@ def test_signing_out_leaves_nothing_of_the_person_in_the_kernel(store, catalogue
     ((learner, code),) = store.add_learners([NewLearner(name, email, "teacher", date(2026, 9, 1))])
     complete_modules(store, catalogue, learner)  # so their certificate is on the page
     before = set(w.Widget.widgets)
-    app = StaffApp(store, catalogue, SCHOOL, grader=lambda *_: None, today=lambda: date(2026, 9, 5))
+    app = StaffApp(store, school, grader=lambda *_: None, today=lambda: date(2026, 9, 5))
     sign_in(app, email, code)
     assert {kind for kind, text in kernel_texts() if name in text} == {"state", "pdf"}
     app.scenario_buttons[SCENARIO].click()
@@ -366,12 +367,12 @@ def test_signing_out_leaves_nothing_of_the_person_in_the_kernel(store, catalogue
     assert (app.learner, app.quiz, app.run, app.attempt_id) == (None, None, None, None)
 
 
-def test_governors_see_only_modules_for_their_role(store, catalogue):
+def test_governors_see_only_modules_for_their_role(store, catalogue, school):
     """Does a learner see only the modules whose roles include theirs?"""
     ((learner, code),) = store.add_learners(
         [NewLearner("Gov", "gov@school.example", "governor", date(2026, 9, 1))]
     )
-    app = StaffApp(store, catalogue, SCHOOL)
+    app = StaffApp(store, school)
     sign_in(app, learner.email, code)
     expected = {
         s.id for m in catalogue.modules_for("governor") for s in catalogue.scenarios_in(m.id)
@@ -379,10 +380,12 @@ def test_governors_see_only_modules_for_their_role(store, catalogue):
     assert set(app.scenario_buttons) == expected
 
 
-def test_every_path_through_the_shipped_scenario_can_be_played(store, catalogue, learner_and_code):
+def test_every_path_through_the_shipped_scenario_can_be_played(
+    store, catalogue, learner_and_code, school
+):
     """Can every choice of every step be played to an end in the app without an error?"""
     learner, code = learner_and_code
-    app = StaffApp(store, catalogue, SCHOOL)
+    app = StaffApp(store, school)
     sign_in(app, learner.email, code)
     scenario = catalogue.scenarios[SCENARIO]
     for step_id, step in scenario.steps.items():
@@ -427,7 +430,7 @@ def test_each_school_sees_its_modules_and_plays_every_scenario(store, catalogue,
     ((learner, code),) = store.add_learners(
         [NewLearner("Kim", "kim@school.example", "teacher", date(2026, 9, 1))]
     )
-    app = StaffApp(store, catalogue, school)
+    app = StaffApp(store, School.resolve(catalogue, school))
     sign_in(app, learner.email, code)
     titles = [m.title for m in catalogue.modules_for("teacher")]
     headings = [c.value for c in app.body.children if "<h2>" in getattr(c, "value", "")]

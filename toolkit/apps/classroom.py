@@ -9,9 +9,16 @@ from datetime import date
 import ipywidgets as w
 
 from toolkit.apps.page import SignInApp, action_button
-from toolkit.content import Card, CardSort, Catalogue, RealOrFake, Vote, WhatNext
+from toolkit.content import (
+    Card,
+    CardSort,
+    RealOrFake,
+    Vote,
+    WhatNext,
+)
 from toolkit.engine import MAX_CLASS, LessonRun
 from toolkit.html import fragment
+from toolkit.school.school import School
 from toolkit.store import SchoolClass, Store
 
 BOARD_CSS = """
@@ -50,15 +57,13 @@ class ClassroomApp(SignInApp):
     def __init__(
         self,
         store: Store,
-        catalogue: Catalogue,
-        school_id: str,
+        school: School,
         today: Callable[[], date] = date.today,
         client_address: Callable[[], str] | None = None,
     ):
         super().__init__(
             store,
-            catalogue,
-            school_id,
+            school,
             today,
             BOARD_CSS,
             "esafety-board",
@@ -153,11 +158,11 @@ class ClassroomApp(SignInApp):
         if self.lesson_picker.value is None:
             self.show_alert("There are no lessons for this class's age band yet.")
             return
-        lesson = self.catalogue.lessons[self.lesson_picker.value]
+        lesson = self.school.lesson(self.lesson_picker.value)
         if lesson.band != self.school_class.band:
             self.show_alert("That lesson is for another age band. Please choose again.")
             return
-        self.run = LessonRun(lesson.for_school(self.profile))
+        self.run = LessonRun(lesson)
         self.delivery_id = None
         self.show_page()
 
@@ -403,7 +408,7 @@ class ClassroomApp(SignInApp):
             self.delivery_id = self.store.record_delivery(
                 self.school_class.id,
                 lesson.id,
-                self.catalogue.lesson_version(lesson.id),
+                self.school.lesson_version(lesson.id),
                 self.learner.id,
                 self.today(),
                 self.run.result(),

@@ -10,10 +10,11 @@ from datetime import date, datetime
 import ipywidgets as w
 
 from toolkit.apps.page import App
-from toolkit.content import ROLES, Catalogue
+from toolkit.content import ROLES
 from toolkit.html import fragment
 from toolkit.reports import html as report_render
 from toolkit.reports import tables as reports
+from toolkit.school.school import School
 from toolkit.store import Store
 
 DSL_CSS = """
@@ -44,12 +45,10 @@ class DslApp(App):
     def __init__(
         self,
         store: Store,
-        catalogue: Catalogue,
-        school_id: str,
+        school: School,
         today: Callable[[], date] = date.today,
     ):
-        super().__init__(store, catalogue, school_id, today, DSL_CSS, "esafety-dsl")
-        self.school_id = school_id
+        super().__init__(store, school, today, DSL_CSS, "esafety-dsl")
         self.role = w.Dropdown(
             description="Role", options=[("Everyone", ANY), *((r, r) for r in ROLES)]
         )
@@ -137,9 +136,7 @@ class DslApp(App):
 
     def refresh(self) -> None:
         """Read the figures afresh; the filters then work on these without reading again."""
-        self.everyone = report_render.gather(
-            self.store, self.catalogue, self.school_id, self.today()
-        )
+        self.everyone = report_render.gather(self.store, self.school, self.today())
         self.read_at = datetime.now()
         self.show_figures()
         self.show_school_wide()
@@ -210,7 +207,7 @@ class DslApp(App):
         if learner_id == ANY:
             self.history.value = ""
             return
-        history = reports.learner_history(self.store, self.catalogue, self.school_id, learner_id)
+        history = reports.learner_history(self.store, self.school, learner_id)
         self.history.value = report_render.listing_html(
             report_render.Listing(
                 "A learner's choices",

@@ -11,9 +11,10 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from toolkit import settings
-from toolkit.content import Catalogue, ContentError
+from toolkit.content import ContentError
 from toolkit.content.cache import cached_catalogue
 from toolkit.html import fragment
+from toolkit.school.school import School
 from toolkit.store import SCHOOL_KEY, Store, StoreError, StoreMissing
 
 
@@ -52,8 +53,8 @@ def staff_app() -> w.Widget:
     grader = functools.partial(grading.grade, settings.grading_root())
     return _start(
         "Social media training",
-        lambda store, catalogue, school: (
-            StaffApp(store, catalogue, school, grader=grader, client_address=client_address).root
+        lambda store, school: (
+            StaffApp(store, school, grader=grader, client_address=client_address).root
         ),
     )
 
@@ -64,9 +65,7 @@ def classroom_app() -> w.Widget:
 
     return _start(
         "E-safety lessons",
-        lambda store, catalogue, school: (
-            ClassroomApp(store, catalogue, school, client_address=client_address).root
-        ),
+        lambda store, school: ClassroomApp(store, school, client_address=client_address).root,
     )
 
 
@@ -74,13 +73,12 @@ def dsl_app() -> w.Widget:
     """The DSL's page: served only by `esafety serve --dsl`, behind a token."""
     from toolkit.apps.dsl import DslApp
 
-    return _start(
-        "Training reports", lambda store, catalogue, school: DslApp(store, catalogue, school).root
-    )
+    return _start("Training reports", lambda store, school: DslApp(store, school).root)
 
 
-def _start(title: str, build: Callable[[Store, Catalogue, str], w.Widget]) -> w.Widget:
-    """The app, or a plain message saying what to set up first."""
+def _start(title: str, build: Callable[[Store, School], w.Widget]) -> w.Widget:
+    """The app, or a plain message saying what to set up first. The school is resolved here,
+    once for the page, and handed down."""
     configure_logging()
     try:
         store = Store(settings.database_url(), create=False)  # an empty new one would hide a loss
@@ -89,9 +87,8 @@ def _start(title: str, build: Callable[[Store, Catalogue, str], w.Widget]) -> w.
             return _notice(
                 title, "This school is not set up yet. Ask the DSL to run: esafety init --demo"
             )
-        return build(
-            store, cached_catalogue(settings.content_root(), settings.cache_dir()), school_id
-        )
+        catalogue = cached_catalogue(settings.content_root(), settings.cache_dir())
+        return build(store, School.resolve(catalogue, school_id))
     except StoreMissing as err:  # the page says what to do; the log says where it looked
         logging.getLogger(__name__).error("%s cannot start: %s", title, err)
         return _notice(

@@ -11,6 +11,7 @@ import ipywidgets as w
 
 from toolkit.content import Catalogue, SchoolProfile
 from toolkit.html import fragment
+from toolkit.school.school import School
 from toolkit.store import Learner, SignInFailed, SignInLimited, Store
 
 log = logging.getLogger(__name__)
@@ -98,14 +99,14 @@ class App:
     def __init__(
         self,
         store: Store,
-        catalogue: Catalogue,
-        school_id: str,
+        school: School,
         today: Callable[[], date],
         css: str = "",
         *classes: str,
     ):
-        self.store, self.catalogue, self.today = store, catalogue, today
-        self.profile: SchoolProfile = catalogue.profile(school_id)
+        self.store, self.school, self.today = store, school, today
+        self.catalogue: Catalogue = school.catalogue
+        self.profile: SchoolProfile = school.profile
         self.alert = w.HTML()
         self.body = w.VBox()
         self.root = w.VBox([w.HTML(CSS + css), self.alert, self.body])
@@ -188,14 +189,13 @@ class SignInApp(App):
     def __init__(
         self,
         store: Store,
-        catalogue: Catalogue,
-        school_id: str,
+        school: School,
         today: Callable[[], date],
         css: str = "",
         *classes: str,
         client_address: Callable[[], str] | None = None,
     ):
-        super().__init__(store, catalogue, school_id, today, css, *classes)
+        super().__init__(store, school, today, css, *classes)
         self.client_address = client_address or self.client_address
 
     @staticmethod

@@ -14,6 +14,8 @@ from toolkit.content import Module, QuizBank
 from toolkit.engine import DrawnQuestion, QuizRun
 from toolkit.grading import GradedQuiz, LearnerErased
 from toolkit.html import fragment, render
+from toolkit.school import rules
+from toolkit.school.school import School
 from toolkit.store import Learner, Store, UnknownAttempt, UnknownLearner
 
 # (learner id, bank, answers, reflection, on_roster=a check that the learner is still there)
@@ -31,7 +33,7 @@ class QuizContext:
     module: Module
     bank: QuizBank  # as the school reads it
     version: str
-    pass_mark: int
+    school: School  # whose pass mark decides
     grader: Grader
     show: Callable[..., None]  # shows nothing once the learner has signed out
     guarded: Callable[[Callable[[], None]], Callable]
@@ -41,6 +43,10 @@ class QuizContext:
     sign_out: Callable[[], None]
     dsl: str  # who to speak to, as the school's profile names the role
     rng: random.Random
+
+    @property
+    def pass_mark(self) -> int:
+        return self.school.pass_mark
 
 
 class QuizPage:
@@ -170,7 +176,7 @@ class QuizPage:
                 on_roster=self.on_roster,
             )
             answers = graded.answers(self.run.submission())
-            passed = graded.score >= self.ctx.pass_mark
+            passed = rules.quiz_passed(self.ctx.school, graded.score)
             # Saved for the person who submitted, even if they have signed out while it was marked.
             self.ctx.store.record_quiz_result(self.attempt_id, answers, graded.score, passed)
         except (LearnerErased, UnknownAttempt):  # erased, before marking or while it ran

@@ -13,12 +13,13 @@ import ipywidgets as w
 
 from toolkit.apps.page import SignInApp, action_button
 from toolkit.apps.quiz import Grader, QuizContext, QuizPage
-from toolkit.content import Catalogue, Scenario
+from toolkit.content import Scenario
 from toolkit.engine import ScenarioRun, Taken
 from toolkit.html import fragment
-from toolkit.reports.certificates import certificate_pdf, completion_dates
-from toolkit.reports.tables import add_months
-from toolkit.school.progress import ModuleProgress, module_progress
+from toolkit.reports.certificates import certificate_pdf
+from toolkit.school import rules
+from toolkit.school.progress import ModuleProgress, completion_dates, module_progress
+from toolkit.school.school import School
 from toolkit.store import AttemptClosed, ChoiceOutOfStep, Store
 
 log = logging.getLogger(__name__)
@@ -44,14 +45,13 @@ class StaffApp(SignInApp):
     def __init__(
         self,
         store: Store,
-        catalogue: Catalogue,
-        school_id: str,
+        school: School,
         grader: Grader | None = None,
         today: Callable[[], date] = date.today,
         rng: random.Random | None = None,
         client_address: Callable[[], str] | None = None,
     ):
-        super().__init__(store, catalogue, school_id, today, client_address=client_address)
+        super().__init__(store, school, today, client_address=client_address)
         self.grader, self.rng = grader, rng or random.Random()
         self.quiz: QuizPage | None = None
         self.run: ScenarioRun | None = None
@@ -82,7 +82,7 @@ class StaffApp(SignInApp):
             )
         ]
         unfinished: list[w.Button] = []
-        for progress in module_progress(self.store, self.catalogue, self.learner):
+        for progress in module_progress(self.store, self.school, self.learner):
             children.append(w.HTML(self.module_heading(progress)))
             for scenario_id, scenario in progress.scenarios.items():
                 verb = SCENARIO_VERB[scenario.status]
@@ -112,11 +112,11 @@ class StaffApp(SignInApp):
 
     def certificate_link(self) -> w.HTML | None:
         """Once every module for the learner's role is complete, a link to their PDF certificate."""
-        modules = completion_dates(self.store, self.catalogue, self.learner)
+        modules = completion_dates(self.store, self.school, self.learner)
         if modules is None:
             return None
         issued = self.today()
-        valid_until = add_months(issued, self.profile.settings.refresher_months)
+        valid_until = rules.certificate_valid_until(self.school, issued)
         try:
             pdf = certificate_pdf(
                 self.learner.name,
@@ -157,9 +157,9 @@ class StaffApp(SignInApp):
             store=self.store,
             learner=self.learner,
             module=self.catalogue.modules[module_id],
-            bank=self.catalogue.quizzes[module_id].for_school(self.profile),
-            version=self.catalogue.quiz_version(module_id, self.profile.id),
-            pass_mark=self.profile.settings.pass_mark,
+            bank=self.school.quiz(module_id),
+            version=self.school.quiz_version(module_id),
+            school=self.school,
             grader=self.grader,
             show=functools.partial(self.show, session=self.session),
             guarded=self.guarded,
@@ -176,7 +176,7 @@ class StaffApp(SignInApp):
 
     def rendered(self, scenario_id: str) -> Scenario:
         """The scenario as this school reads it."""
-        return self.catalogue.scenario_for(scenario_id, self.profile.id)
+        return self.school.scenario(scenario_id)
 
     def on_view_click(self, button: w.Button, handler: Callable[[], None]) -> w.Button:
         """Bind a handler that does nothing once the button's view has been replaced: by a
@@ -192,7 +192,7 @@ class StaffApp(SignInApp):
 
     def play(self, scenario_id: str) -> None:
         scenario = self.rendered(scenario_id)
-        version = self.catalogue.version(scenario_id, self.profile.id)
+        version = self.school.scenario_version(scenario_id)
         self.attempt_id = self.store.open_attempt(self.learner.id, scenario_id, version)
         if self.attempt_id is None:
             self.attempt_id = self.store.start_attempt(self.learner.id, scenario_id, version)

@@ -7,7 +7,7 @@ import argparse
 from toolkit import settings
 from toolkit.cli.errors import CommandError
 from toolkit.cli.output import output_path, write_output
-from toolkit.cli.school import DEFAULT_SCHOOL, open_store
+from toolkit.cli.school import DEFAULT_SCHOOL, open_store, resolve
 from toolkit.content import BANDS, load_catalogue
 
 
@@ -46,10 +46,9 @@ def print_lesson(args: argparse.Namespace) -> int:
     catalogue = load_catalogue(settings.content_root())
     if args.lesson not in catalogue.lessons:
         raise CommandError(f"no lesson {args.lesson!r}; see 'esafety lessons list'")
-    school_id = open_store().get_meta(SCHOOL_KEY) or DEFAULT_SCHOOL
-    profile = catalogue.profile(school_id)
-    lesson = catalogue.lessons[args.lesson].for_school(profile)
-    write_output(out, lesson_plan_html(lesson, profile.name))
+    school = resolve(catalogue, open_store().get_meta(SCHOOL_KEY) or DEFAULT_SCHOOL)
+    lesson = school.lesson(args.lesson)
+    write_output(out, lesson_plan_html(lesson, school.name))
     print(f"Wrote the lesson plan of {lesson.title!r} to {out}")
     return 0
 

@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 
 from toolkit import settings
-from toolkit.cli.school import DEFAULT_SCHOOL, build_quizzes, open_store
+from toolkit.cli.school import DEFAULT_SCHOOL, build_quizzes, open_store, resolve
 from toolkit.cli.terminal import print_codes
 from toolkit.content import load_catalogue
 
@@ -26,19 +26,18 @@ def init(args: argparse.Namespace) -> int:
     catalogue = load_catalogue(settings.content_root())
     store = open_store()
     current = store.get_meta(SCHOOL_KEY)
-    school_id = args.school or current or DEFAULT_SCHOOL
-    profile = catalogue.profile(school_id)
-    if current and current == school_id and not (args.demo and store.learner_count() == 0):
+    school = resolve(catalogue, args.school or current or DEFAULT_SCHOOL)
+    if current and current == school.id and not (args.demo and store.learner_count() == 0):
         print(
-            f"Already set up for {profile.name} ({store.learner_count()} people on the roster); nothing changed."
+            f"Already set up for {school.name} ({store.learner_count()} people on the roster); nothing changed."
         )
         return 0
-    store.set_meta(SCHOOL_KEY, school_id)
-    print(f"Set up for {profile.name}. Data folder: {settings.home()}")
-    built = build_quizzes(catalogue, school_id)
+    store.set_meta(SCHOOL_KEY, school.id)
+    print(f"Set up for {school.name}. Data folder: {settings.home()}")
+    built = build_quizzes(school)
     print(f"Built {len(built)} module quizzes in {settings.grading_root()}")
     if args.demo:
-        domain = f"{school_id}.example"
+        domain = f"{school.id}.example"
         people = [
             NewLearner(name=name, email=f"{user}@{domain}", role=role, start_date=date.today())
             for name, user, role in DEMO_ROSTER

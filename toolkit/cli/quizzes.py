@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 
 from toolkit import settings
-from toolkit.cli.school import build_quizzes, current_school, open_store
+from toolkit.cli.school import build_quizzes, current_school, open_store, resolve
 from toolkit.content import load_catalogue
 
 
 def build(args: argparse.Namespace) -> int:
     catalogue = load_catalogue(settings.content_root())
-    school_id = args.school or current_school()
-    built = build_quizzes(catalogue, school_id)
+    school = resolve(catalogue, args.school or current_school())
+    built = build_quizzes(school)
     print(
-        f"Built {len(built)} quizzes for {catalogue.profile(school_id).name} in {settings.grading_root()}: {', '.join(built)}"
+        f"Built {len(built)} quizzes for {school.name} in {settings.grading_root()}: {', '.join(built)}"
     )
     return 0
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from toolkit import settings
 from toolkit.cli.output import output_path, write_output
-from toolkit.cli.school import current_school, open_store
+from toolkit.cli.school import current_school, open_store, resolve
 from toolkit.content import ROLES, load_catalogue
 
 
@@ -17,9 +17,8 @@ def write_report(args: argparse.Namespace) -> int:
     out = output_path(args.out, example=f"report.{args.format}")
     catalogue = load_catalogue(settings.content_root())
     store = open_store()
-    evidence = report_render.gather(
-        store, catalogue, current_school(), date.today(), args.role, args.group
-    )
+    school = resolve(catalogue, current_school())
+    evidence = report_render.gather(store, school, date.today(), args.role, args.group)
     render = {"csv": report_render.as_csv, "html": report_render.as_html}
     write_output(out, render.get(args.format, report_render.as_pdf)(evidence))
     print(f"Wrote the {args.format.upper()} report for {len(evidence.matrix)} people to {out}")

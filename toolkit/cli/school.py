@@ -9,6 +9,7 @@ from toolkit.cli.errors import CommandError
 
 if TYPE_CHECKING:
     from toolkit.content import Catalogue
+    from toolkit.school.school import School
     from toolkit.store import Store
 
 DEFAULT_SCHOOL = "barley-lane-primary"
@@ -33,10 +34,15 @@ def current_school() -> str:
     return school_id
 
 
-def build_quizzes(catalogue: Catalogue, school_id: str) -> list[str]:
-    """Generate the nbgrader course of the school's module quizzes; the quiz ids built."""
+def resolve(catalogue: Catalogue, school_id: str) -> School:
+    """The school, resolved once for the command."""
+    from toolkit.school.school import School
+
+    return School.resolve(catalogue, school_id)
+
+
+def build_quizzes(school: School) -> list[str]:
+    """Generate the nbgrader course of the school's module quizzes, as it reads them."""
     from toolkit import grading
 
-    profile = catalogue.profile(school_id)
-    banks = [bank.for_school(profile) for _, bank in sorted(catalogue.quizzes.items())]
-    return grading.build_course(settings.grading_root(), banks)
+    return grading.build_course(settings.grading_root(), school.quizzes())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from toolkit import resources, settings
 from toolkit.cli.errors import CommandError
-from toolkit.cli.school import build_quizzes, current_school
+from toolkit.cli.school import build_quizzes, current_school, resolve
 
 SERVED_APPS = ("staff.ipynb", "classroom.ipynb")
 DSL_APP = ("dsl.ipynb",)
@@ -31,7 +31,7 @@ def serve(args: argparse.Namespace) -> int:
     missing = [q for q in catalogue.quizzes if not grading.is_built(settings.grading_root(), q)]
     if missing:
         print(f"Building the module quizzes ({', '.join(missing)} not built yet)", flush=True)
-        build_quizzes(catalogue, school_id)
+        build_quizzes(resolve(catalogue, school_id))
     if args.dsl:
         served = stage_apps(home / "dsl-serve", DSL_APP)
         # The DSL's page reads the figures when it opens: never pre-rendered, so never stale.

@@ -1,47 +1,17 @@
-"""Completion certificates: which modules a learner finished and when, drawn as a one-page PDF."""
+"""Completion certificates: the modules a learner finished and when, drawn as a one-page PDF."""
 
 from __future__ import annotations
 
 import io
 import textwrap
-from datetime import date, datetime
+from datetime import date
 
-from toolkit.content import Catalogue
-from toolkit.school.progress import module_progress
-from toolkit.store import Learner, Store
+from toolkit.dates import long_date
 
 NAVY = "#0b4f8a"
 INK = "#1a1a1a"
 MUTED = "#4a4a4a"
 A4_LANDSCAPE = (297 / 25.4, 210 / 25.4)  # inches
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def completion_dates(
-    store: Store, catalogue: Catalogue, learner: Learner
-) -> list[tuple[str, date]] | None:
-    """Each of the learner's modules with the day it was completed; None unless all are complete.
-
-    A module's day is the latest of its scenarios' completions and its last quiz pass.
-    """
-    progress = module_progress(store, catalogue, learner)
-    if not progress or not all(p.complete for p in progress):
-        return None
-    passes: dict[str, list[datetime]] = {}
-    for attempt in store.quiz_attempts_for(learner.id):
-        if attempt["passed"] and attempt["submitted_at"] is not None:
-            passes.setdefault(attempt["module_id"], []).append(attempt["submitted_at"])
-    result = []
-    for p in progress:
-        # Dates, not datetimes: SQLite hands quiz times back naive and scenario times aware (UTC).
-        days = [s.completed_at.date() for s in p.scenarios.values()]
-        if p.quiz is not None:
-            days.append(max(passes[p.module.id]).date())
-        result.append((p.module.title, max(days)))
-    return result
 
 
 def certificate_pdf(

@@ -19,6 +19,7 @@ from toolkit.reports.tables import (
     overdue,
     status_counts,
 )
+from toolkit.school.school import School
 
 STATUS_COLOURS = {
     "complete": "#1e6b30",
@@ -344,8 +345,7 @@ def as_pdf(evidence: Evidence) -> bytes:
 
 def gather(
     store,
-    catalogue: Catalogue,
-    school_id: str,
+    school: School,
     today: date,
     role: str | None = None,
     group: str | None = None,
@@ -353,11 +353,11 @@ def gather(
     from toolkit.reports import tables as reports
 
     return Evidence(
-        profile=catalogue.profile(school_id),
-        catalogue=catalogue,
+        profile=school.profile,
+        catalogue=school.catalogue,
         today=today,
-        matrix=reports.completion_matrix(store, catalogue, school_id, today, role, group),
-        unsafe=reports.unsafe_choices(store, catalogue, school_id),
-        missed=reports.missed_questions(store, catalogue, school_id),
-        lessons=reports.lesson_coverage(store, catalogue),
+        matrix=reports.completion_matrix(store, school, today, role, group),
+        unsafe=reports.unsafe_choices(store, school),
+        missed=reports.missed_questions(store, school),
+        lessons=reports.lesson_coverage(store, school.catalogue),
     )

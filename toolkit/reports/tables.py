@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import calendar
 import gc
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import NamedTuple
 
 from toolkit.content import LETTER_NAMES, Catalogue, Module, Scenario
+from toolkit.school import rules
+from toolkit.school.school import School
 from toolkit.store import Learner, QuizStanding, ScenarioStanding, Store
 
-DUE_SOON_DAYS = 14
 BEHIND = ("overdue", "expired", "failed")
 STATUSES = ("complete", "expired", "overdue", "due soon", "failed", "in progress", "not started")
 
@@ -53,12 +53,6 @@ class MatrixRow:
         return any(c is not None and c.status in BEHIND for c in self.cells.values())
 
 
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def modules_in_order(catalogue: Catalogue) -> list[Module]:
     return sorted(
         (m for m in catalogue.modules.values() if catalogue.scenarios_in(m.id)),
@@ -70,33 +64,33 @@ class _Plan(NamedTuple):
     """What the matrix needs of a module, worked out once rather than for every learner."""
 
     id: str
+    module: Module
     roles: frozenset[str]
-    due_after: timedelta
     scenarios: dict[str, str]  # scenario id -> its current content version
     quiz: str | None  # the quiz's current content version; None if the module has no quiz
 
 
 def completion_matrix(
     store: Store,
-    catalogue: Catalogue,
-    school_id: str,
+    school: School,
     today: date,
     role: str | None = None,
     group: str | None = None,
 ) -> list[MatrixRow]:
     """Every learner (of a role and group, if given) by every module, with a status for each cell."""
+    catalogue = school.catalogue
     plans = [
         _Plan(
             m.id,
+            m,
             frozenset(m.roles),
-            timedelta(days=m.due_days),
-            {s.id: catalogue.version(s.id, school_id) for s in catalogue.scenarios_in(m.id)},
-            catalogue.quiz_version(m.id, school_id) if m.id in catalogue.quizzes else None,
+            {s.id: school.scenario_version(s.id) for s in catalogue.scenarios_in(m.id)},
+            school.quiz_version(m.id) if school.has_quiz(m.id) else None,
         )
         for m in modules_in_order(catalogue)
     ]
     # Completed before this day, a module's refresher is overdue.
-    expiry = add_months(today, -catalogue.profile(school_id).settings.refresher_months)
+    expiry = rules.refresher_cutoff(school, today)
     with _collector_paused():  # a trust's matrix makes half a million objects at once
         tried, taken = store.scenario_standings(), store.quiz_standings()
         rows = []
@@ -130,7 +124,7 @@ def _cell(
     today: date,
     expiry: date,
 ) -> Cell:
-    due = learner.start_date + plan.due_after
+    due = rules.due_date(learner, plan.module)
     # One pass over the module's scenarios (this runs for every cell of a trust's matrix).
     passed_at, quiz_version = (quiz[1], quiz[2]) if quiz is not None else (None, None)
     started, finished = quiz is not None, True
@@ -154,18 +148,11 @@ def _cell(
         else:
             last = max(last, passed_at)
             changed = changed or quiz_version != plan.quiz
-    if finished:
-        completed_on = last.date()
-        return Cell("expired" if completed_on < expiry else "complete", due, completed_on, changed)
-    if due < today:
-        return Cell("overdue", due)
-    if quiz is not None and passed_at is None:
-        return Cell("failed", due)
-    if (due - today).days <= DUE_SOON_DAYS:
-        return Cell("due soon", due)
-    if started:
-        return Cell("in progress", due)
-    return Cell("not started", due)
+    completed_on = last.date() if finished else None
+    status = rules.matrix_status(
+        due, today, completed_on, expiry, quiz is not None and passed_at is None, started
+    )
+    return Cell(status, due, completed_on, changed if finished else False)
 
 
 @contextmanager
@@ -220,19 +207,20 @@ class Misconception:
     out_of: int | None = None
 
 
-def unsafe_choices(
-    store: Store, catalogue: Catalogue, school_id: str, limit: int = 10
-) -> list[Misconception]:
+def unsafe_choices(store: Store, school: School, limit: int = 10) -> list[Misconception]:
     """The unsafe choices made most often, as the school's staff read them."""
-    profile = catalogue.profile(school_id)
     found = []
     for scenario_id, step_id, index, times in store.unsafe_choice_counts(limit):
-        scenario = catalogue.scenarios.get(scenario_id)
-        rendered = scenario.for_school(profile) if scenario else None
+        rendered = _scenario(school, scenario_id)
         label = choice_label(rendered, step_id, index)
         if label is not None:  # else the content has since been removed
             found.append(Misconception(rendered.title, label, times))
     return found
+
+
+def _scenario(school: School, scenario_id: str) -> Scenario | None:
+    """The scenario as the school reads it (rendered once per school); None if since removed."""
+    return school.scenario(scenario_id) if scenario_id in school.catalogue.scenarios else None
 
 
 def choice_label(rendered: Scenario | None, step_id: str, index: int) -> str | None:
@@ -243,11 +231,9 @@ def choice_label(rendered: Scenario | None, step_id: str, index: int) -> str | N
     return choices[index].label if index < len(choices) else None
 
 
-def missed_questions(
-    store: Store, catalogue: Catalogue, school_id: str, limit: int = 10
-) -> list[Misconception]:
+def missed_questions(store: Store, school: School, limit: int = 10) -> list[Misconception]:
     """The quiz questions answered wrongly most often (at least once)."""
-    profile = catalogue.profile(school_id)
+    catalogue = school.catalogue
     found = []
     for module_id, question_id, missed, asked in store.missed_question_counts(limit):
         if missed == 0:  # asked, always answered rightly: not a misconception
@@ -257,7 +243,7 @@ def missed_questions(
             continue
         question = bank.question(question_id)
         title = catalogue.modules[module_id].title
-        found.append(Misconception(title, profile.render(question.text), missed, asked))
+        found.append(Misconception(title, school.render(question.text), missed, asked))
     return found
 
 
@@ -279,15 +265,11 @@ def lesson_coverage(store: Store, catalogue: Catalogue) -> list[tuple[str, str, 
     return [(c, t, letter, n) for (c, t, letter), n in sorted(counts.items())]
 
 
-def learner_history(
-    store: Store, catalogue: Catalogue, school_id: str, learner_id: int
-) -> list[dict]:
+def learner_history(store: Store, school: School, learner_id: int) -> list[dict]:
     """Every choice a learner made, attempt by attempt, as the school reads the content."""
-    profile = catalogue.profile(school_id)
     history = []
     for attempt in store.attempts_for(learner_id):
-        scenario = catalogue.scenarios.get(attempt["scenario_id"])
-        rendered = scenario.for_school(profile) if scenario else None
+        rendered = _scenario(school, attempt["scenario_id"])
         for choice in store.choices_for(attempt["id"]):
             label = choice_label(rendered, choice.step_id, choice.choice_index)
             history.append(

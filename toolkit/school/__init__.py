@@ -2,5 +2,5 @@
 that turn its records into progress (pass mark, module complete, certificate validity, due
 and overdue).
 
-May import settings, content and store; nothing above them.
+May import settings, dates, content, engine and store; never apps, reports, server or cli.
 """
