@@ -465,14 +465,14 @@ def test_signing_out_of_the_classroom_leaves_nothing_of_the_teacher(store, catal
     assert (app.learner, app.run, app.school_class, app.delivery_id) == (None, None, None, None)
 
 
-def test_a_hostile_class_and_teacher_name_are_shown_as_text(store, catalogue):
+def test_a_hostile_class_and_teacher_name_are_shown_as_text(store, school):
     """Is a class or teacher name full of markup shown as text on every view of the board?"""
     name = '<script>alert(1)</script>"onmouseover="x'
     ((teacher, code),) = store.add_learners(
         [NewLearner(name, "mal@school.example", "teacher", date(2026, 9, 1))]
     )
     store.add_class(name, "5-7")
-    app = ClassroomApp(store, catalogue, SCHOOL)
+    app = ClassroomApp(store, school)
     sign_in(app, teacher.email, code)
     start(app, lesson_with(Vote).id)
     while not app.run.at_end:

@@ -124,7 +124,7 @@ def test_a_checkout_reads_its_own_top_level_folders():
 def test_a_schools_own_content_folder_needs_no_notebooks(tmp_path, monkeypatch):
     """With ESAFETY_CONTENT naming a folder of policies/ and scenarios/ alone, are the apps
     still staged from the toolkit's own notebooks?"""
-    from toolkit.cli import stage_apps
+    from toolkit.cli.serve import stage_apps
 
     monkeypatch.setenv("ESAFETY_CONTENT", str(tmp_path / "content"))
     folder = stage_apps(tmp_path / "serve")

@@ -429,13 +429,13 @@ def test_a_pdf_matrix_wider_than_a_page_comes_in_parts(store, catalogue, monkeyp
         assert f"{person.name} {person.role}" in part
 
 
-def test_the_dsl_app_shows_a_hostile_name_as_text(store, catalogue):
+def test_the_dsl_app_shows_a_hostile_name_as_text(store, school):
     """Is a learner's name full of markup shown as text in the DSL page's matrix and history?"""
     name = '<script>alert(1)</script>"onmouseover="x'
     ((learner, _),) = store.add_learners(
         [NewLearner(name, "mal@school.example", "teacher", date(2026, 11, 1))]
     )
-    app = DslApp(store, catalogue, SCHOOL, today=lambda: TODAY)
+    app = DslApp(store, school, today=lambda: TODAY)
     app.learner_picker.value = learner.id
     shown = app.matrix.value + app.history.value + app.summary.value
     assert "<script>" not in shown and '"onmouseover="' not in shown
