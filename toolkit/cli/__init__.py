@@ -1,4 +1,8 @@
-"""The `esafety` command: parse, call the library, and turn its errors into messages and exit codes."""
+"""The `esafety` command: parse, call the library, and turn its errors into messages and exit codes.
+
+One module per command group. It may import any stage but the apps (pages run in kernels);
+each command imports the heavy libraries it needs inside itself, so `esafety --help` is quick.
+"""
 
 from __future__ import annotations
 

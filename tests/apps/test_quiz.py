@@ -11,8 +11,8 @@ import ipywidgets as w
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.apps.test_staff import click
 from tests.conftest import SCHOOL
-from tests.test_widgets import click
 from toolkit import grading
 from toolkit.apps.staff import StaffApp
 from toolkit.store import NewLearner

@@ -345,7 +345,7 @@ def assert_nothing_left(app, before: set[str], secrets: tuple[str, ...]) -> None
 def test_signing_out_leaves_nothing_of_the_person_in_the_kernel(store, catalogue, school):
     """After sign-out on a shared PC, does any widget in the kernel still hold the person's email,
     name or access code, or anything of the views they saw?"""
-    from tests.test_certificates import complete_modules
+    from tests.reports.test_certificates import complete_modules
 
     name, email = "Sam Leaver", "sam.leaver@school.example"
     ((learner, code),) = store.add_learners([NewLearner(name, email, "teacher", date(2026, 9, 1))])

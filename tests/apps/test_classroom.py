@@ -12,8 +12,8 @@ import pytest
 import textstat
 from markupsafe import escape
 
+from tests.apps.test_staff import assert_nothing_left, click, sign_in
 from tests.conftest import SCHOOL
-from tests.test_widgets import assert_nothing_left, click, sign_in
 from toolkit.apps.classroom import ClassroomApp
 from toolkit.apps.page import widget_tree
 from toolkit.content import (

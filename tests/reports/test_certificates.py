@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 import pytest
 from pypdf import PdfReader
 
+from tests.apps.test_staff import sign_in
 from tests.conftest import SCHOOL
-from tests.test_widgets import sign_in
 from toolkit.apps.staff import StaffApp
 from toolkit.dates import add_months
 from toolkit.reports.certificates import certificate_pdf
