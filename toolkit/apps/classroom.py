@@ -9,6 +9,7 @@ from datetime import date
 import ipywidgets as w
 
 from toolkit.apps.page import SignInApp, action_button
+from toolkit.apps.words import say
 from toolkit.content import (
     Card,
     CardSort,
@@ -46,13 +47,10 @@ class ClassroomApp(SignInApp):
     class's result, recorded as theirs."""
 
     name = "classroom app"
-    kept = "The lesson is where you left it."
-    heading = "e-safety lessons"
+    kept = say("classroom.kept")
+    heading = say("classroom.heading")
     page = "classroom"
-    sign_in_text = (
-        "Sign in with your school email and the access code you were given, so the lessons "
-        "you teach are recorded as yours."
-    )
+    sign_in_text = say("classroom.sign_in_text")
 
     def __init__(
         self,
@@ -78,8 +76,7 @@ class ClassroomApp(SignInApp):
         teacher = self.learner
         if all(t.id != teacher.id for t in self.store.teachers()):
             self.refuse(
-                f"Lessons are recorded for teachers and support staff, and the roster lists you "
-                f"as {teacher.role}. If that is wrong, tell {self.profile.settings.dsl}."
+                say("classroom.not_staff", role=teacher.role, dsl=self.profile.settings.dsl)
             )
             return
         self.show_setup()
@@ -102,7 +99,7 @@ class ClassroomApp(SignInApp):
                 teacher=self.learner.name,
             )
         )
-        self.sign_out_button = self.on_click(action_button("Sign out"), self.sign_out)
+        self.sign_out_button = self.on_click(action_button(say("page.sign_out")), self.sign_out)
         if not classes:
             self.show(
                 [
@@ -117,20 +114,22 @@ class ClassroomApp(SignInApp):
         # unclosed in the kernel.
         look = {"style": {"description_width": "8rem"}}
         self.class_picker = w.Dropdown(
-            description="Class",
-            options=[(f"{c.name} (ages {c.band})", c.id) for c in classes],
+            description=say("classroom.class"),
+            options=[
+                (say("classroom.class_option", name=c.name, band=c.band), c.id) for c in classes
+            ],
             layout=w.Layout(width="100%"),
             **look,
         )
         self.lesson_picker = w.Dropdown(
-            description="Lesson",
+            description=say("classroom.lesson"),
             options=self.lesson_options(classes[0].band),
             layout=w.Layout(width="100%"),
             **look,
         )
         self.class_picker.observe(self.guarded(self.fill_lessons), names="value")
         self.start_button = self.on_click(
-            action_button("Start the lesson", primary=True), self.start
+            action_button(say("classroom.start"), primary=True), self.start
         )
         self.show(
             [
@@ -156,11 +155,11 @@ class ClassroomApp(SignInApp):
     def start(self) -> None:
         self.school_class = next(c for c in self.store.classes() if c.id == self.class_picker.value)
         if self.lesson_picker.value is None:
-            self.show_alert("There are no lessons for this class's age band yet.")
+            self.show_alert(say("classroom.no_lessons"))
             return
         lesson = self.school.lesson(self.lesson_picker.value)
         if lesson.band != self.school_class.band:
-            self.show_alert("That lesson is for another age band. Please choose again.")
+            self.show_alert(say("classroom.wrong_band"))
             return
         self.run = LessonRun(lesson)
         self.delivery_id = None
@@ -186,11 +185,13 @@ class ClassroomApp(SignInApp):
             "discussion": self.discussion_view,
             "end": self.end_view,
         }.get(page.kind, lambda: self.activity_view(page.activity))()
-        self.back_button = self.on_click(action_button("Back"), self.back)
+        self.back_button = self.on_click(action_button(say("classroom.back")), self.back)
         self.back_button.disabled = run.index == 0
         nav = [self.back_button]
         if not run.at_end:  # a widget made but never shown would never be closed
-            self.next_button = self.on_click(action_button("Next", primary=True), self.forward)
+            self.next_button = self.on_click(
+                action_button(say("classroom.next"), primary=True), self.forward
+            )
             nav.append(self.next_button)
         bar = w.HBox(nav, layout=w.Layout(width="100%"))
         bar.add_class("esafety-nav")
@@ -298,7 +299,7 @@ class ClassroomApp(SignInApp):
                 ],
             )
 
-        self.reveal_button = self.on_click(action_button("Show the answer"), reveal)
+        self.reveal_button = self.on_click(action_button(say("classroom.show_answer")), reveal)
         return [
             w.HTML(fragment(TEMPLATE, "vote", question=activity.question)),
             *self.vote_counts.values(),
@@ -329,7 +330,7 @@ class ClassroomApp(SignInApp):
         for item in activity.items:
             feedback = w.HTML()
             picker = w.ToggleButtons(
-                options=[("Real", True), ("Fake", False)],
+                options=[(say("classroom.real"), True), (say("classroom.fake"), False)],
                 value=None,
                 description=item.text,
                 style={"description_width": "initial"},
@@ -356,7 +357,7 @@ class ClassroomApp(SignInApp):
     def end_view(self) -> list[w.Widget]:
         rows = self.result_rows()
         saved = self.delivery_id is not None
-        label = "Save the changes" if saved else "Save this lesson"
+        label = say("classroom.save_changes" if saved else "classroom.save")
         self.save_button = self.on_click(action_button(label, primary=True), self.save)
         self.saved = w.HTML(fragment(TEMPLATE, "resaved") if saved else "")
         self.after_saving = self.after_saving_buttons() if saved else []
@@ -378,8 +379,8 @@ class ClassroomApp(SignInApp):
     def after_saving_buttons(self) -> list[w.Button]:
         # Made only to be shown: a widget never shown would never be closed.
         return [
-            self.on_click(action_button("Teach another lesson"), self.show_setup),
-            self.on_click(action_button("Sign out"), self.sign_out),
+            self.on_click(action_button(say("classroom.another")), self.show_setup),
+            self.on_click(action_button(say("page.sign_out")), self.sign_out),
         ]
 
     def result_rows(self) -> list[dict]:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 import ipywidgets as w
 
 from toolkit.apps.page import App
+from toolkit.apps.words import say
 from toolkit.content import ROLES
 from toolkit.html import fragment
 from toolkit.reports import html as report_render
@@ -40,7 +41,7 @@ class DslApp(App):
     """Filters, the completion matrix, charts, misconceptions, lesson coverage, learner history."""
 
     name = "DSL app"
-    kept = "Nothing has been changed."
+    kept = say("dsl.kept")
 
     def __init__(
         self,
@@ -50,17 +51,19 @@ class DslApp(App):
     ):
         super().__init__(store, school, today, DSL_CSS, "esafety-dsl")
         self.role = w.Dropdown(
-            description="Role", options=[("Everyone", ANY), *((r, r) for r in ROLES)]
+            description=say("dsl.role"),
+            options=[(say("dsl.everyone"), ANY), *((r, r) for r in ROLES)],
         )
         self.role.observe(lambda _change: self.guarded(self.show_figures)(), names="value")
         groups = sorted({learner.group for learner in store.learners() if learner.group})
         self.group = w.Dropdown(
-            description="Group", options=[("Everyone", ANY), *((g, g) for g in groups)]
+            description=say("dsl.group"),
+            options=[(say("dsl.everyone"), ANY), *((g, g) for g in groups)],
         )
         self.group.observe(lambda _change: self.guarded(self.show_figures)(), names="value")
         self.learner_picker = w.Dropdown(
-            description="Learner",
-            options=[("Choose a learner", ANY)],
+            description=say("dsl.learner"),
+            options=[(say("dsl.choose_learner"), ANY)],
             layout=w.Layout(width="100%"),
         )
         self.learner_picker.observe(
@@ -70,17 +73,18 @@ class DslApp(App):
         # A trust's matrix has thousands of rows: the page shows it a page of people at a time.
         self.first = 0
         self.behind_only = w.Checkbox(
-            description="Only people with training overdue, expired or failed",
+            description=say("dsl.behind_only"),
             indent=False,
             layout=FIT,
         )
         self.behind_only.observe(lambda _change: self.guarded(self.show_figures)(), names="value")
         self.earlier = self.on_click(
-            w.Button(description=f"Previous {PAGE} people", layout=FIT),
+            w.Button(description=say("dsl.earlier", count=PAGE), layout=FIT),
             lambda: self.show_matrix(-PAGE),
         )
         self.later = self.on_click(
-            w.Button(description=f"Next {PAGE} people", layout=FIT), lambda: self.show_matrix(PAGE)
+            w.Button(description=say("dsl.later", count=PAGE), layout=FIT),
+            lambda: self.show_matrix(PAGE),
         )
         self.page_status = w.HTML()
         self.misconceptions, self.lessons, self.history, self.downloads = (
@@ -90,10 +94,10 @@ class DslApp(App):
             w.HTML(),
         )
         self.reload_button = self.on_click(
-            w.Button(description="Reload the figures", layout=FIT), self.refresh
+            w.Button(description=say("dsl.reload"), layout=FIT), self.refresh
         )
         self.download_button = self.on_click(
-            w.Button(description="Prepare CSV and PDF downloads", layout=FIT),
+            w.Button(description=say("dsl.prepare_downloads"), layout=FIT),
             self.prepare_downloads,
         )
         self.show(
@@ -166,8 +170,12 @@ class DslApp(App):
                 for chart in (report_render.COMPLETION, report_render.OVER_TIME)
             ],
         )
-        self.learner_picker.options = [("Choose a learner", ANY)] + [
-            (f"{row.learner.name} ({row.learner.email})", row.learner.id) for row in evidence.matrix
+        self.learner_picker.options = [(say("dsl.choose_learner"), ANY)] + [
+            (
+                say("dsl.learner_option", name=row.learner.name, email=row.learner.email),
+                row.learner.id,
+            )
+            for row in evidence.matrix
         ]
 
     def show_school_wide(self) -> None:
@@ -210,13 +218,18 @@ class DslApp(App):
         history = reports.learner_history(self.store, self.school, learner_id)
         self.history.value = report_render.listing_html(
             report_render.Listing(
-                "A learner's choices",
-                ("When", "Scenario", "Choice", "Outcome"),
+                say("dsl.history_title"),
+                (
+                    say("dsl.history_when"),
+                    say("dsl.history_scenario"),
+                    say("dsl.history_choice"),
+                    say("dsl.history_outcome"),
+                ),
                 [
                     (reports.as_of(h["when"]), h["scenario"], h["choice"], h["outcome"])
                     for h in history
                 ],
-                "No choices yet.",
+                say("dsl.history_empty"),
             ),
             heading=None,
         )

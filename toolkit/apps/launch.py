@@ -11,6 +11,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from toolkit import settings
+from toolkit.apps.words import say
 from toolkit.content import ContentError
 from toolkit.content.cache import cached_catalogue
 from toolkit.html import fragment
@@ -52,7 +53,7 @@ def staff_app() -> w.Widget:
 
     grader = functools.partial(grading.grade, settings.grading_root())
     return _start(
-        "Social media training",
+        say("launch.staff_title"),
         lambda store, school: (
             StaffApp(store, school, grader=grader, client_address=client_address).root
         ),
@@ -64,7 +65,7 @@ def classroom_app() -> w.Widget:
     from toolkit.apps.classroom import ClassroomApp
 
     return _start(
-        "E-safety lessons",
+        say("launch.classroom_title"),
         lambda store, school: ClassroomApp(store, school, client_address=client_address).root,
     )
 
@@ -73,7 +74,7 @@ def dsl_app() -> w.Widget:
     """The DSL's page: served only by `esafety serve --dsl`, behind a token."""
     from toolkit.apps.dsl import DslApp
 
-    return _start("Training reports", lambda store, school: DslApp(store, school).root)
+    return _start(say("launch.dsl_title"), lambda store, school: DslApp(store, school).root)
 
 
 def _start(title: str, build: Callable[[Store, School], w.Widget]) -> w.Widget:
@@ -84,21 +85,15 @@ def _start(title: str, build: Callable[[Store, School], w.Widget]) -> w.Widget:
         store = Store(settings.database_url(), create=False)  # an empty new one would hide a loss
         school_id = store.get_meta(SCHOOL_KEY)
         if school_id is None:
-            return _notice(
-                title, "This school is not set up yet. Ask the DSL to run: esafety init --demo"
-            )
+            return _notice(title, say("launch.not_set_up"))
         catalogue = cached_catalogue(settings.content_root(), settings.cache_dir())
         return build(store, School.resolve(catalogue, school_id))
     except StoreMissing as err:  # the page says what to do; the log says where it looked
         logging.getLogger(__name__).error("%s cannot start: %s", title, err)
-        return _notice(
-            title,
-            "The school's training records cannot be found, so this page cannot start. Ask "
-            "the DSL to restore them from backup, or to set the school up: esafety init --demo",
-        )
+        return _notice(title, say("launch.no_records"))
     except (ContentError, StoreError) as err:
         logging.getLogger(__name__).exception("%s cannot start", title)
-        return _notice(title, f"It cannot start: {err}")
+        return _notice(title, say("launch.cannot_start", error=err))
 
 
 def _notice(title: str, message: str) -> w.Widget:

@@ -9,6 +9,7 @@ from datetime import date
 
 import ipywidgets as w
 
+from toolkit.apps.words import say
 from toolkit.content import Catalogue, SchoolProfile
 from toolkit.html import fragment
 from toolkit.school.school import School
@@ -94,7 +95,7 @@ class App:
     """A single-page Voila app: a CSS block, an alert area and a body whose view is swapped."""
 
     name = "app"
-    kept = "Everything you chose before is saved."
+    kept = say("page.kept")
 
     def __init__(
         self,
@@ -134,8 +135,7 @@ class App:
                 with self.lock:
                     if session is self.session:
                         self.show_alert(
-                            f"Sorry, something went wrong and that did not work. {self.kept} "
-                            f"Please try again; if it keeps happening, tell {self.profile.settings.dsl}."
+                            say("page.failed", kept=self.kept, dsl=self.profile.settings.dsl)
                         )
 
         return run
@@ -180,9 +180,9 @@ class SignInApp(App):
     out leaves nothing of them in the page or the kernel: staffroom PCs and classroom boards
     are shared."""
 
-    heading = "sign in"  # what the page is for, after the school's name
+    heading = say("page.sign_in_heading")  # what the page is for, after the school's name
     page = "staff"  # which page a sign-in came from, in the record of sign-ins
-    sign_in_text = "Sign in with your school email and the access code you were given."
+    sign_in_text = say("page.sign_in_text")
 
     learner: Learner | None = None  # who is signed in
 
@@ -218,17 +218,21 @@ class SignInApp(App):
         # quick Tab + Enter cannot click "Sign in" before the last keystrokes reach the kernel
         # (ipywidgets holds back a field's updates while one is in flight; clicks go at once).
         self.email = w.Text(
-            description="Email",
-            placeholder="you@school.example",
+            description=say("page.email"),
+            placeholder=say("page.email_placeholder"),
             continuous_update=False,
             layout=w.Layout(width="100%"),
         )
         self.code = w.Password(
-            description="Access code", continuous_update=False, layout=w.Layout(width="100%")
+            description=say("page.access_code"),
+            continuous_update=False,
+            layout=w.Layout(width="100%"),
         )
         self.email.style.description_width = "8rem"
         self.code.style.description_width = "8rem"
-        self.sign_in_button = self.on_click(action_button("Sign in", primary=True), self.sign_in)
+        self.sign_in_button = self.on_click(
+            action_button(say("page.sign_in"), primary=True), self.sign_in
+        )
         self.show(
             [
                 w.HTML(
@@ -250,17 +254,16 @@ class SignInApp(App):
     def sign_in(self) -> None:
         email, code = self.email.value.strip(), self.code.value
         if not email or not code:
-            self.show_alert("Please enter both your email and your access code.")
+            self.show_alert(say("page.sign_in_missing"))
             return
         try:
             self.learner = self.store.sign_in(
                 email, code, client=self.client_address(), page=self.page
             )
         except SignInFailed as err:  # a wrong code, or any refusal the store words itself
-            check = "" if isinstance(err, SignInLimited) else " Check them and try again."
+            check = "" if isinstance(err, SignInLimited) else say("page.sign_in_check")
             self.refuse(
-                f"{err}{check} If you have lost your access code, ask "
-                f"{self.profile.settings.dsl} to issue you a new one."
+                say("page.sign_in_refused", reason=err, check=check, dsl=self.profile.settings.dsl)
             )
             return
         self.signed_in()

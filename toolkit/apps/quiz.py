@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import ipywidgets as w
 
 from toolkit.apps.page import action_button
+from toolkit.apps.words import say
 from toolkit.content import Module, QuizBank
 from toolkit.engine import DrawnQuestion, QuizRun
 from toolkit.grading import GradedQuiz, LearnerErased
@@ -108,7 +109,7 @@ class QuizPage:
                 widget = w.RadioButtons(
                     options=[(o.text, o.id) for o in drawn.options],
                     value=None,
-                    description=f"Question {slot}",
+                    description=say("quiz.question", slot=slot),
                     layout=w.Layout(width="100%"),
                 )
                 widget.add_class("esafety-option")
@@ -116,12 +117,12 @@ class QuizPage:
             self.inputs.append(widget)
             children.append(widget)
         self.reflection = w.Textarea(
-            description="Reflection",
-            placeholder="A few sentences in your own words.",
+            description=say("quiz.reflection"),
+            placeholder=say("quiz.reflection_placeholder"),
             layout=w.Layout(width="100%", height="8rem"),
         )
         self.reflection.style.description_width = "8rem"
-        self.submit_button = action_button("Submit my answers", primary=True)
+        self.submit_button = action_button(say("quiz.submit"), primary=True)
         self.submit_button.on_click(self.ctx.guarded(self.submit))
         self.progress = w.HTML()
         children += [
@@ -150,7 +151,7 @@ class QuizPage:
             self.run.answer(slot, self.chosen(slot))
         if self.run.unanswered:
             missing = ", ".join(str(s) for s in self.run.unanswered)
-            self.ctx.alert(f"Please answer every question first (not yet answered: {missing}).")
+            self.ctx.alert(say("quiz.unanswered", missing=missing))
             return
         self.sent = True
         self.submit_button.disabled = True
@@ -199,17 +200,15 @@ class QuizPage:
         return title
 
     def show_erased(self) -> None:
-        title = self.heading("Your answers were not sent")
+        title = self.heading(say("quiz.not_sent"))
         message = w.HTML(fragment(TEMPLATE, "erased", dsl=self.ctx.dsl))
-        leave = action_button("Sign out")
+        leave = action_button(say("page.sign_out"))
         leave.on_click(self.ctx.guarded(self.ctx.sign_out))
         self.ctx.show([title, message, leave], focus=title)
 
     def show_result(self, graded: GradedQuiz, passed: bool) -> None:
         verdict = (
-            "You passed."
-            if passed
-            else f"You have not passed yet: the pass mark is {self.ctx.pass_mark}%."
+            say("quiz.passed") if passed else say("quiz.not_passed", pass_mark=self.ctx.pass_mark)
         )
         items = [
             answer_item(drawn, self.run.answers[slot], right)
@@ -217,13 +216,13 @@ class QuizPage:
                 zip(self.run.drawn, graded.correct, strict=True), 1
             )
         ]
-        self.title = self.heading(f"{self.ctx.bank.title}: your result")
+        self.title = self.heading(say("quiz.result_title", title=self.ctx.bank.title))
         self.result = w.HTML(
             render("apps/quiz_result.html.j2", score=graded.score, verdict=verdict, items=items)
         )
         buttons = [self.ctx.back()]
         if not passed:
-            self.retry_button = action_button("Try again with new questions", primary=True)
+            self.retry_button = action_button(say("quiz.retry"), primary=True)
             self.retry_button.on_click(self.ctx.guarded(self.ctx.retake))
             buttons.insert(0, self.retry_button)
         self.ctx.show([self.title, self.result, *buttons], focus=self.title)
@@ -237,7 +236,9 @@ def answer_item(drawn: DrawnQuestion, chosen_ids: list[str], right: bool) -> dic
     wanted = len(question.correct_ids())
     found = sum(o.correct for o in chosen)
     multiple = question.kind == "multiple"
-    verdict = "Right." if right else "Partly right." if multiple and found else "Not right."
+    verdict = say(
+        "quiz.right" if right else "quiz.partly_right" if multiple and found else "quiz.not_right"
+    )
     return {
         "question": question.text,
         "verdict": verdict,

@@ -13,6 +13,7 @@ import ipywidgets as w
 
 from toolkit.apps.page import SignInApp, action_button
 from toolkit.apps.quiz import Grader, QuizContext, QuizPage
+from toolkit.apps.words import say
 from toolkit.content import Scenario
 from toolkit.engine import ScenarioRun, Taken
 from toolkit.html import fragment
@@ -26,21 +27,30 @@ log = logging.getLogger(__name__)
 
 TEMPLATE = "apps/staff.html.j2"
 
-SCENARIO_VERB = {"not started": "Start", "in progress": "Continue", "complete": "Play again"}
+SCENARIO_VERB = {
+    "not started": say("staff.scenario_start"),
+    "in progress": say("staff.scenario_continue"),
+    "complete": say("staff.scenario_again"),
+}
+# A quiz's status -> the key of its button's words, which take the title and best score.
 QUIZ_BUTTON = {
-    "not taken": "Take the quiz: {title}",
-    "failed": "Take the quiz again: {title} (best so far {score}%)",
-    "passed": "Take the quiz again: {title} (passed, {score}%)",
+    "not taken": "staff.quiz_not_taken",
+    "failed": "staff.quiz_failed",
+    "passed": "staff.quiz_passed",
 }
 
-OUTCOME_TEXT = {"safe": "Safe choice", "risky": "Risky choice", "unsafe": "Unsafe choice"}
+OUTCOME_TEXT = {
+    "safe": say("staff.outcome_safe"),
+    "risky": say("staff.outcome_risky"),
+    "unsafe": say("staff.outcome_unsafe"),
+}
 
 
 class StaffApp(SignInApp):
     """One page: sign in, my modules, play a scenario, summary; no re-sign-in between them."""
 
     name = "staff app"
-    heading = "social media training"
+    heading = say("staff.heading")
 
     def __init__(
         self,
@@ -87,7 +97,9 @@ class StaffApp(SignInApp):
             for scenario_id, scenario in progress.scenarios.items():
                 verb = SCENARIO_VERB[scenario.status]
                 title = self.rendered(scenario_id).title
-                button = action_button(f"{verb}: {title} ({scenario.status})")
+                button = action_button(
+                    say("staff.scenario_button", verb=verb, title=title, status=scenario.status)
+                )
                 self.scenario_buttons[scenario_id] = self.on_click(
                     button, functools.partial(self.play, scenario_id)
                 )
@@ -96,7 +108,7 @@ class StaffApp(SignInApp):
                     unfinished.append(button)
             if progress.quiz is not None:
                 quiz, module = progress.quiz, progress.module
-                label = QUIZ_BUTTON[quiz.status].format(title=module.title, score=quiz.best_score)
+                label = say(QUIZ_BUTTON[quiz.status], title=module.title, score=quiz.best_score)
                 button = self.on_click(
                     action_button(label), functools.partial(self.take_quiz, module.id)
                 )
@@ -107,7 +119,7 @@ class StaffApp(SignInApp):
         certificate = self.certificate_link()
         if certificate is not None:
             children.append(certificate)
-        sign_out = self.on_click(action_button("Sign out"), self.sign_out)
+        sign_out = self.on_click(action_button(say("page.sign_out")), self.sign_out)
         self.show([*children, sign_out], focus=(unfinished or [sign_out])[0])
 
     def certificate_link(self) -> w.HTML | None:
@@ -150,7 +162,7 @@ class StaffApp(SignInApp):
 
     def take_quiz(self, module_id: str) -> None:
         if self.grader is None:
-            self.show_alert("Quizzes cannot be marked on this server. Please tell the DSL.")
+            self.show_alert(say("staff.no_grader"))
             return
         self.run = self.attempt_id = None
         context = QuizContext(
@@ -254,9 +266,7 @@ class StaffApp(SignInApp):
             return
         except AttemptClosed:
             self.show_modules()
-            self.show_notice(
-                "You finished this scenario in another tab or window. Your result is saved."
-            )
+            self.show_notice(say("staff.finished_elsewhere"))
             return
         self.show_feedback(run.choose(index))
 
@@ -264,10 +274,7 @@ class StaffApp(SignInApp):
         """Another tab or window went on with this attempt: show where the learner is now."""
         log.info("%s: attempt %s moved on elsewhere; reloading it", self.name, self.attempt_id)
         self.play(scenario_id)
-        self.show_notice(
-            "You went on with this scenario in another tab or window, so this page now shows "
-            "where you are. Everything you chose is saved."
-        )
+        self.show_notice(say("staff.moved_elsewhere"))
 
     def show_feedback(self, taken: Taken) -> None:
         choice = taken.choice
@@ -287,7 +294,7 @@ class StaffApp(SignInApp):
         )
         last = choice.next is None
         self.continue_button = self.on_view_click(
-            action_button("Finish and see your summary" if last else "Continue", primary=True),
+            action_button(say("staff.finish" if last else "staff.continue"), primary=True),
             self.proceed,
         )
         self.show(
@@ -323,13 +330,11 @@ class StaffApp(SignInApp):
         )
         scenario_id = run.scenario.id
         again = self.on_view_click(
-            action_button("Play this scenario again"), functools.partial(self.play, scenario_id)
+            action_button(say("staff.play_again")), functools.partial(self.play, scenario_id)
         )
         self.run = self.attempt_id = None
         back = self.back_button(primary=True)
         self.show([self.summary, back, again], focus=back)
 
     def back_button(self, primary: bool = False) -> w.Button:
-        return self.on_click(
-            action_button("Back to my modules", primary=primary), self.show_modules
-        )
+        return self.on_click(action_button(say("staff.back"), primary=primary), self.show_modules)

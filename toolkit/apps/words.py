@@ -1,0 +1,128 @@
+"""The pages' own words (buttons, alerts, labels), in one place, ready for translation."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+# Keys are stable names; a `{name}` in a text is filled in by `say`. The words of the
+# HTML around the widgets are in toolkit/templates/apps/.
+WORDS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        # Every page: signing in and out, and what goes wrong.
+        "page.kept": "Everything you chose before is saved.",
+        "page.failed": (
+            "Sorry, something went wrong and that did not work. {kept} "
+            "Please try again; if it keeps happening, tell {dsl}."
+        ),
+        "page.sign_in_heading": "sign in",
+        "page.sign_in_text": "Sign in with your school email and the access code you were given.",
+        "page.email": "Email",
+        "page.email_placeholder": "you@school.example",
+        "page.access_code": "Access code",
+        "page.sign_in": "Sign in",
+        "page.sign_out": "Sign out",
+        "page.sign_in_missing": "Please enter both your email and your access code.",
+        "page.sign_in_check": " Check them and try again.",
+        "page.sign_in_refused": (
+            "{reason}{check} If you have lost your access code, ask {dsl} to issue you a new one."
+        ),
+        # Pages that cannot start.
+        "launch.staff_title": "Social media training",
+        "launch.classroom_title": "E-safety lessons",
+        "launch.dsl_title": "Training reports",
+        "launch.not_set_up": "This school is not set up yet. Ask the DSL to run: esafety init --demo",
+        "launch.no_records": (
+            "The school's training records cannot be found, so this page cannot start. Ask "
+            "the DSL to restore them from backup, or to set the school up: esafety init --demo"
+        ),
+        "launch.cannot_start": "It cannot start: {error}",
+        # The staff page: modules, scenarios and their summary.
+        "staff.heading": "social media training",
+        "staff.scenario_start": "Start",
+        "staff.scenario_continue": "Continue",
+        "staff.scenario_again": "Play again",
+        "staff.scenario_button": "{verb}: {title} ({status})",
+        "staff.quiz_not_taken": "Take the quiz: {title}",
+        "staff.quiz_failed": "Take the quiz again: {title} (best so far {score}%)",
+        "staff.quiz_passed": "Take the quiz again: {title} (passed, {score}%)",
+        "staff.outcome_safe": "Safe choice",
+        "staff.outcome_risky": "Risky choice",
+        "staff.outcome_unsafe": "Unsafe choice",
+        "staff.no_grader": "Quizzes cannot be marked on this server. Please tell the DSL.",
+        "staff.finished_elsewhere": (
+            "You finished this scenario in another tab or window. Your result is saved."
+        ),
+        "staff.moved_elsewhere": (
+            "You went on with this scenario in another tab or window, so this page now shows "
+            "where you are. Everything you chose is saved."
+        ),
+        "staff.finish": "Finish and see your summary",
+        "staff.continue": "Continue",
+        "staff.play_again": "Play this scenario again",
+        "staff.back": "Back to my modules",
+        # The quiz, inside the staff page.
+        "quiz.question": "Question {slot}",
+        "quiz.reflection": "Reflection",
+        "quiz.reflection_placeholder": "A few sentences in your own words.",
+        "quiz.submit": "Submit my answers",
+        "quiz.unanswered": "Please answer every question first (not yet answered: {missing}).",
+        "quiz.not_sent": "Your answers were not sent",
+        "quiz.passed": "You passed.",
+        "quiz.not_passed": "You have not passed yet: the pass mark is {pass_mark}%.",
+        "quiz.result_title": "{title}: your result",
+        "quiz.retry": "Try again with new questions",
+        "quiz.right": "Right.",
+        "quiz.partly_right": "Partly right.",
+        "quiz.not_right": "Not right.",
+        # The classroom page.
+        "classroom.kept": "The lesson is where you left it.",
+        "classroom.heading": "e-safety lessons",
+        "classroom.sign_in_text": (
+            "Sign in with your school email and the access code you were given, so the lessons "
+            "you teach are recorded as yours."
+        ),
+        "classroom.not_staff": (
+            "Lessons are recorded for teachers and support staff, and the roster lists you "
+            "as {role}. If that is wrong, tell {dsl}."
+        ),
+        "classroom.class": "Class",
+        "classroom.class_option": "{name} (ages {band})",
+        "classroom.lesson": "Lesson",
+        "classroom.start": "Start the lesson",
+        "classroom.no_lessons": "There are no lessons for this class's age band yet.",
+        "classroom.wrong_band": "That lesson is for another age band. Please choose again.",
+        "classroom.back": "Back",
+        "classroom.next": "Next",
+        "classroom.show_answer": "Show the answer",
+        "classroom.real": "Real",
+        "classroom.fake": "Fake",
+        "classroom.save_changes": "Save the changes",
+        "classroom.save": "Save this lesson",
+        "classroom.another": "Teach another lesson",
+        # The DSL's page.
+        "dsl.kept": "Nothing has been changed.",
+        "dsl.role": "Role",
+        "dsl.group": "Group",
+        "dsl.everyone": "Everyone",
+        "dsl.learner": "Learner",
+        "dsl.choose_learner": "Choose a learner",
+        "dsl.learner_option": "{name} ({email})",
+        "dsl.behind_only": "Only people with training overdue, expired or failed",
+        "dsl.earlier": "Previous {count} people",
+        "dsl.later": "Next {count} people",
+        "dsl.reload": "Reload the figures",
+        "dsl.prepare_downloads": "Prepare CSV and PDF downloads",
+        "dsl.history_title": "A learner's choices",
+        "dsl.history_when": "When",
+        "dsl.history_scenario": "Scenario",
+        "dsl.history_choice": "Choice",
+        "dsl.history_outcome": "Outcome",
+        "dsl.history_empty": "No choices yet.",
+    }
+)
+
+
+def say(key: str, **values: object) -> str:
+    """The words for `key`, with its `{name}` placeholders filled from `values`; an unknown
+    key raises KeyError, and so does a placeholder left without its value."""
+    return WORDS[key].format(**values)
