@@ -32,6 +32,11 @@ SCENARIO_VERB = {
     "in progress": say("staff.scenario_continue"),
     "complete": say("staff.scenario_again"),
 }
+SCENARIO_STATUS = {
+    "not started": say("staff.status_not_started"),
+    "in progress": say("staff.status_in_progress"),
+    "complete": say("staff.status_complete"),
+}
 # A quiz's status -> the key of its button's words, which take the title and best score.
 QUIZ_BUTTON = {
     "not taken": "staff.quiz_not_taken",
@@ -98,7 +103,12 @@ class StaffApp(SignInApp):
                 verb = SCENARIO_VERB[scenario.status]
                 title = self.rendered(scenario_id).title
                 button = action_button(
-                    say("staff.scenario_button", verb=verb, title=title, status=scenario.status)
+                    say(
+                        "staff.scenario_button",
+                        verb=verb,
+                        title=title,
+                        status=SCENARIO_STATUS[scenario.status],
+                    )
                 )
                 self.scenario_buttons[scenario_id] = self.on_click(
                     button, functools.partial(self.play, scenario_id)
