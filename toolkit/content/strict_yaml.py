@@ -20,8 +20,8 @@ class _YamlProblem(yaml.MarkedYAMLError):
         self.hint = hint
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses what content never needs and a hostile file can abuse.
+class _Strict:
+    """Refuses what content never needs and a hostile file can abuse.
 
     Duplicate keys (YAML would keep the last one silently), keys that are not plain
     text, anchors and aliases (an alias bomb expands to billions of strings) and
@@ -56,7 +56,7 @@ class _StrictLoader(yaml.SafeLoader):
             raise _YamlProblem(problem, node.start_mark, "put the value in quotes") from None
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
+def _construct_mapping(loader: _Strict, node: yaml.MappingNode, deep: bool = False):
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
@@ -76,11 +76,53 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     return loader.construct_mapping(node, deep=deep)
 
 
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+class _StrictLoader(_Strict, yaml.SafeLoader):
+    """The strict reader in pure Python: its messages are the ones content authors see."""
+
+
+try:  # libyaml scans and parses about five times faster; the nodes are still composed here
+    from yaml._yaml import CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    CParser = None
+
+if CParser is not None:
+    _composer = yaml.composer.Composer
+
+    class _LibyamlComposer(CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """libyaml's events composed into nodes by PyYAML's composer, in Python."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self.anchors: dict = {}
+
+        get_single_node = _composer.get_single_node
+        compose_document = _composer.compose_document
+        compose_node = _composer.compose_node
+        compose_scalar_node = _composer.compose_scalar_node
+        compose_sequence_node = _composer.compose_sequence_node
+        compose_mapping_node = _composer.compose_mapping_node
+
+    class _FastLoader(_Strict, _LibyamlComposer):
+        """The same rules, with the depth cap kept in Python's composer."""
+
+    LOADERS: tuple[type, ...] = (_FastLoader, _StrictLoader)
+else:  # pragma: no cover
+    LOADERS = (_StrictLoader,)
+
+for _loader in LOADERS:
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def read_yaml(text: str, file: str) -> Any:
     """The data of one YAML text; ContentError with the line for anything malformed."""
+    # libyaml allows a tab where PyYAML refuses one: such a file gets PyYAML's rules and message.
+    if len(LOADERS) > 1 and "\t" not in text:
+        try:
+            return yaml.load(text, Loader=LOADERS[0])  # noqa: S506 - safe constructors only
+        except (yaml.YAMLError, ValueError, TypeError):
+            pass  # read again below, for the message a person is shown
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as err:
