@@ -15,7 +15,8 @@ serve: $(VENV)/.installed
 
 test: $(VENV)/.installed-test chromium postgresql
 	$(BIN)/esafety validate
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m browser -n 0
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check toolkit tests benchmarks

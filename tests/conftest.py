@@ -89,3 +89,10 @@ def any_db_url(request) -> str:
 @pytest.fixture
 def any_store(any_db_url: str):
     yield from school_store(any_db_url)
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests share one worker and run one after another: each drives a server."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
