@@ -250,6 +250,7 @@ def test_the_page_names_no_staff_and_signing_out_leaves_nothing(page, server, sc
     button(page, "Sign in").click()
     expect(page.get_by_text("Signed in as Pat Quill")).to_be_visible()
     page.get_by_role("button", name="Start the lesson").click()
+    expect(page.get_by_text("Page 1 of", exact=False)).to_be_visible()  # as in begin()
     click_next_to(page, f"Well done, {school[1].name}!")
     page.get_by_role("button", name="Save this lesson").click()
     expect(page.get_by_text("Saved:")).to_be_visible()

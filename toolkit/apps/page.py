@@ -228,8 +228,9 @@ class SignInApp(App):
             continuous_update=False,
             layout=w.Layout(width="100%"),
         )
-        self.email.style.description_width = "8rem"
-        self.code.style.description_width = "8rem"
+        # In em, so that "Access code" fits the classroom board's larger type as well.
+        self.email.style.description_width = "7.5em"
+        self.code.style.description_width = "7.5em"
         self.sign_in_button = self.on_click(
             action_button(say("page.sign_in"), primary=True), self.sign_in
         )
