@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
+
+from toolkit.dates import long_date
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -15,11 +16,6 @@ def split_paragraphs(text: object) -> list[str]:
     """Plain content text as its paragraphs (split at blank lines), each on one line."""
     parts = str(text).strip().split("\n\n")
     return [" ".join(part.split()) for part in parts if part.strip()]
-
-
-def long_date(day: date) -> str:
-    """A date as people write it: 3 December 2026."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def maths_inert(text: object) -> Markup:

@@ -3,15 +3,13 @@ that escape by default; each is sent uncached, as it speaks of this moment."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import jinja2
 import tornado.web
 
-TEMPLATES = Path(__file__).parent.parent / "templates" / "server"
+from toolkit.html import TEMPLATES
 
 _pages = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True
+    loader=jinja2.FileSystemLoader(TEMPLATES / "server"), autoescape=True, trim_blocks=True
 )
 
 

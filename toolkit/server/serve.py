@@ -26,7 +26,6 @@ import socket
 import sys
 import time
 from collections import OrderedDict
-from pathlib import Path
 
 import tornado.web
 from jupyter_core.utils import ensure_async
@@ -39,11 +38,11 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from toolkit import settings
+from toolkit.html import TEMPLATES
 from toolkit.server.dsl_token import TokenIdentityProvider
 from toolkit.server.hosts import answered_hosts, refuse_unknown_hosts
 from toolkit.server.pages import send_page
 
-TEMPLATES = Path(__file__).parent.parent / "templates"
 KERNEL_ID = r"(?P<kernel_id>[\w-]+)"
 ENDED_KEPT = 5000  # reasons remembered for pages that ask why their kernel ended
 
