@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run serve test lint format bench chromium postgresql clean
+.PHONY: run serve hub test lint format bench chromium postgresql proxy clean
 
 run: $(VENV)/.installed
 	$(BIN)/esafety init --demo
@@ -13,7 +13,11 @@ run: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/esafety serve
 
-test: $(VENV)/.installed-test chromium postgresql
+# The hosted path: JupyterHub in front (write its configuration first: esafety hub config).
+hub: $(VENV)/.installed proxy
+	$(BIN)/esafety hub
+
+test: $(VENV)/.installed-test chromium postgresql proxy
 	$(BIN)/esafety validate
 	$(BIN)/python -m pytest -m "not browser"
 	$(BIN)/python -m pytest -m browser -n 0
@@ -58,6 +62,17 @@ postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  echo "Installing Debian's postgresql for the store's tests"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; }
+
+# The Hub's proxy, configurable-http-proxy, from the npm registry into .node/ (Debian's
+# node-configurable-http-proxy where npm is missing), unless the machine has one.
+proxy:
+	@command -v configurable-http-proxy >/dev/null || test -x .node/node_modules/.bin/configurable-http-proxy || { \
+	  echo "Installing configurable-http-proxy for the Hub"; \
+	  if command -v npm >/dev/null; then \
+	    npm install --prefix .node --no-audit --no-fund --silent configurable-http-proxy@4.6.3; \
+	  else \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q node-configurable-http-proxy; \
+	  fi; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -22,6 +22,7 @@ LAYERS = [
     {"toolkit.reports"},
     {"toolkit.apps"},
     {"toolkit.server"},
+    {"toolkit.hub"},
     {"toolkit.cli"},
 ]
 LONGEST = 500  # lines: past this a module holds more than one idea

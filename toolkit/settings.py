@@ -17,6 +17,11 @@ TOKEN_LENGTH = 32  # shortest DSL token accepted: guessing it must be hopeless
 # The header through which the server tells a page's kernel the address the page was opened
 # from; the server sets it on every page request, replacing any a browser sent.
 CLIENT_HEADER = "X-Esafety-Client"
+# Under the Hub, the header through which the server tells a page's kernel who signed in (the
+# Hub's name for them, their email); set on every page request, replacing any a browser sent.
+PERSON_HEADER = "X-Esafety-Person"
+# Set in a Hub-managed service's environment (and so its kernels'): where the service is served.
+HUB_PREFIX_ENV = "JUPYTERHUB_SERVICE_PREFIX"
 
 
 @dataclass(frozen=True)

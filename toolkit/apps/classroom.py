@@ -8,7 +8,7 @@ from datetime import date
 
 import ipywidgets as w
 
-from toolkit.apps.page import SignInApp, action_button
+from toolkit.apps.page import HubSignIn, SignInApp, action_button
 from toolkit.apps.words import say
 from toolkit.content import (
     Card,
@@ -58,6 +58,7 @@ class ClassroomApp(SignInApp):
         school: School,
         today: Callable[[], date] = date.today,
         client_address: Callable[[], str] | None = None,
+        hub: HubSignIn | None = None,
     ):
         super().__init__(
             store,
@@ -66,6 +67,7 @@ class ClassroomApp(SignInApp):
             BOARD_CSS,
             "esafety-board",
             client_address=client_address,
+            hub=hub,
         )
         self.run: LessonRun | None = None
         self.school_class: SchoolClass | None = None

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from toolkit import settings
+from toolkit.apps.page import HubSignIn
 from toolkit.apps.words import say
 from toolkit.content import ContentError
 from toolkit.content.cache import cached_catalogue
@@ -33,16 +34,33 @@ def configure_logging() -> None:
 
 def client_address() -> str:
     """The address this page was opened from, as the server saw it; "" where it is not known."""
-    name = "HTTP_" + settings.CLIENT_HEADER.upper().replace("-", "_")
+    return _from_request(settings.CLIENT_HEADER, timeout=5)[:64]
+
+
+def hub_sign_in() -> HubSignIn | None:
+    """Under the Hub: who signed in (the server's word, for this page's request) and where
+    signing out ends; None when the page is served without the Hub."""
+    prefix = os.environ.get(settings.HUB_PREFIX_ENV)
+    if not prefix:
+        return None
+    return HubSignIn(
+        email=lambda: _from_request(settings.PERSON_HEADER, timeout=None),
+        logout_url=prefix.rstrip("/") + "/logout",
+    )
+
+
+def _from_request(header: str, timeout: float | None) -> str:
+    """A header the server set on this page's request, passed to the kernel by Voila."""
+    name = "HTTP_" + header.upper().replace("-", "_")
     if name not in os.environ:
         # A page made ahead in a preheated kernel learns of its request only now; Voila's
-        # helper waits for it, so it is given a few seconds and no more.
+        # helper waits for it (for at most `timeout` seconds; None: until the page is asked for).
         from voila.utils import wait_for_request
 
         waiter = threading.Thread(target=wait_for_request, daemon=True)
         waiter.start()
-        waiter.join(timeout=5)
-    return os.environ.get(name, "")[:64]
+        waiter.join(timeout=timeout)
+    return os.environ.get(name, "")
 
 
 def staff_app() -> w.Widget:
@@ -55,7 +73,9 @@ def staff_app() -> w.Widget:
     return _start(
         say("launch.staff_title"),
         lambda store, school: (
-            StaffApp(store, school, grader=grader, client_address=client_address).root
+            StaffApp(
+                store, school, grader=grader, client_address=client_address, hub=hub_sign_in()
+            ).root
         ),
     )
 
@@ -66,7 +86,9 @@ def classroom_app() -> w.Widget:
 
     return _start(
         say("launch.classroom_title"),
-        lambda store, school: ClassroomApp(store, school, client_address=client_address).root,
+        lambda store, school: ClassroomApp(
+            store, school, client_address=client_address, hub=hub_sign_in()
+        ).root,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 
 import ipywidgets as w
@@ -13,7 +14,7 @@ from toolkit.apps.words import say
 from toolkit.content import Catalogue, SchoolProfile
 from toolkit.html import fragment
 from toolkit.school.school import School
-from toolkit.store import Learner, SignInFailed, SignInLimited, Store
+from toolkit.store import Learner, SignInFailed, SignInLimited, Store, UnknownLearner
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,9 @@ CSS = """
 .esafety .jupyter-button:focus-visible, .esafety input:focus-visible {
   outline: 3px solid #b35900; outline-offset: 2px;
 }
+.esafety a.esafety-link-button { display: inline-block; padding: 0.5rem 1rem; border-radius: 6px;
+  background: #0b4f8a; color: #ffffff; border: 2px solid #0b4f8a; text-decoration: none; }
+.esafety a:focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
 .esafety .esafety-alert { border-left: 6px solid #a11d21; background: #fdecea; padding: 0.5rem 1rem; }
 .esafety .esafety-notice { border-left: 6px solid #0b4f8a; background: #e8f0f8; padding: 0.5rem 1rem; }
 .esafety .esafety-outcome-safe { border-left: 6px solid #1e6b30; background: #e8f5ea; padding: 0.5rem 1rem; }
@@ -175,6 +179,15 @@ class App:
         return button
 
 
+@dataclass(frozen=True)
+class HubSignIn:
+    """The Hub has signed the person in: who they are (their email, as the server tells the
+    page's kernel) and the address that ends their Hub session, on a shared computer too."""
+
+    email: Callable[[], str]
+    logout_url: str
+
+
 class SignInApp(App):
     """A page for one person at a time, who signs in with their email and access code. Signing
     out leaves nothing of them in the page or the kernel: staffroom PCs and classroom boards
@@ -194,9 +207,11 @@ class SignInApp(App):
         css: str = "",
         *classes: str,
         client_address: Callable[[], str] | None = None,
+        hub: HubSignIn | None = None,
     ):
         super().__init__(store, school, today, css, *classes)
         self.client_address = client_address or self.client_address
+        self.hub = hub  # signed in by the Hub: no form, and signing out ends the Hub's session
 
     @staticmethod
     def client_address() -> str:
@@ -214,6 +229,9 @@ class SignInApp(App):
 
     def show_sign_in(self) -> None:
         self.learner = None
+        if self.hub is not None:
+            self.sign_in_from_hub()
+            return
         # continuous_update=False: each field sends its value once, when it loses focus, so a
         # quick Tab + Enter cannot click "Sign in" before the last keystrokes reach the kernel
         # (ipywidgets holds back a field's updates while one is in flight; clicks go at once).
@@ -269,8 +287,43 @@ class SignInApp(App):
             return
         self.signed_in()
 
+    def sign_in_from_hub(self) -> None:
+        """Open the page for the person the Hub signed in, if the roster has them (the server
+        has checked already; a page is never opened for someone the roster does not hold)."""
+        email = self.hub.email()
+        try:
+            learner = self.store.person(email)
+        except UnknownLearner:
+            learner = None
+        if learner is None or not learner.current:
+            self.refuse(say("page.hub_not_on_roster", email=email, dsl=self.profile.settings.dsl))
+            return
+        self.learner = learner
+        self.signed_in()
+
+    def show_hub_exit(self, message: str) -> None:
+        """Under the Hub, a page with nothing of the last person: why, and the way out."""
+        self.show(
+            [
+                w.HTML(
+                    fragment(
+                        TEMPLATE,
+                        "hub_exit",
+                        school=self.profile.name,
+                        heading=self.heading,
+                        message=message,
+                        logout=self.hub.logout_url,
+                    )
+                )
+            ]
+        )
+
     def refuse(self, message: str) -> None:
         """Stay on the sign-in form, signed out, with the code to type again and why."""
+        if self.hub is not None:
+            self.learner = None
+            self.show_hub_exit(message)
+            return
         self.learner = None
         self.code.value = ""
         self.code.focus()
@@ -288,5 +341,8 @@ class SignInApp(App):
                 items = items if isinstance(items, list | tuple) else [items]
                 if any(isinstance(v, w.Widget) and v not in frame for v in items):
                     delattr(self, name)  # their views' widgets: closed as each view is left
-            self.show_sign_in()
             self.alert.value = ""
+            if self.hub is not None:
+                self.show_hub_exit(say("page.hub_signed_out"))
+            else:
+                self.show_sign_in()

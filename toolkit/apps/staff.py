@@ -11,7 +11,7 @@ from datetime import date
 
 import ipywidgets as w
 
-from toolkit.apps.page import SignInApp, action_button
+from toolkit.apps.page import HubSignIn, SignInApp, action_button
 from toolkit.apps.quiz import Grader, QuizContext, QuizPage
 from toolkit.apps.words import say
 from toolkit.content import Scenario
@@ -65,8 +65,9 @@ class StaffApp(SignInApp):
         today: Callable[[], date] = date.today,
         rng: random.Random | None = None,
         client_address: Callable[[], str] | None = None,
+        hub: HubSignIn | None = None,
     ):
-        super().__init__(store, school, today, client_address=client_address)
+        super().__init__(store, school, today, client_address=client_address, hub=hub)
         self.grader, self.rng = grader, rng or random.Random()
         self.quiz: QuizPage | None = None
         self.run: ScenarioRun | None = None

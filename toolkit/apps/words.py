@@ -26,6 +26,16 @@ WORDS: MappingProxyType[str, str] = MappingProxyType(
         "page.sign_in_refused": (
             "{reason}{check} If you have lost your access code, ask {dsl} to issue you a new one."
         ),
+        # Signed in by the Hub (the school account): no form, and a way out on shared computers.
+        "page.hub_not_on_roster": (
+            "You are signed in as {email}, who is not on this school's staff list for the "
+            "training (or has been marked as having left). If you should have access, ask {dsl} "
+            "to add this exact address."
+        ),
+        "page.hub_signed_out": (
+            "You have signed out of this page, and nothing of yours is left in it. On a shared "
+            "computer, also sign out of your school account below before you walk away."
+        ),
         # Pages that cannot start.
         "launch.staff_title": "Social media training",
         "launch.classroom_title": "E-safety lessons",

@@ -14,6 +14,7 @@ from toolkit.cli import (
     classroom,
     content,
     deployment,
+    hub,
     init,
     learner,
     quizzes,
@@ -38,6 +39,7 @@ COMMANDS = [
     quizzes.add_quizzes,
     quizzes.add_grades,
     serve.add,
+    hub.add,
     deployment.add,
 ]
 

@@ -8,6 +8,7 @@ import os
 import socket
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from toolkit import resources, settings
 from toolkit.cli.errors import CommandError
@@ -18,28 +19,26 @@ DSL_APP = ("dsl.ipynb",)
 
 
 def serve(args: argparse.Namespace) -> int:
-    from toolkit import grading
-    from toolkit.content.cache import cached_catalogue
-
+    if args.hub:
+        host, args.port, prefix = hub_service_address()
+        args.host = host
     args.port = args.port or settings.whole_number("dsl_port" if args.dsl else "port", 1)
     home = settings.home()
-    token = settings.dsl_token() if args.dsl else None
+    token = settings.dsl_token() if args.dsl and not args.hub else None
     hosts = settings.hosts()
-    school_id = current_school()
-    # Validated once here and cached, so that each page's kernel loads it in milliseconds.
-    catalogue = cached_catalogue(settings.content_root(), settings.cache_dir())
-    missing = [q for q in catalogue.quizzes if not grading.is_built(settings.grading_root(), q)]
-    if missing:
-        print(f"Building the module quizzes ({', '.join(missing)} not built yet)", flush=True)
-        build_quizzes(resolve(catalogue, school_id))
+    prepare()
+    folder = home / ("dsl-serve" if args.dsl else "serve")
     if args.dsl:
-        served = stage_apps(home / "dsl-serve", DSL_APP)
+        served = stage_apps(folder, DSL_APP)
         # The DSL's page reads the figures when it opens: never pre-rendered, so never stale.
-        command = voila_command(served, args.host, args.port, pool=0, hosts=hosts)
-        command.append("--SchoolVoila.need_token=True")
+        command = voila_command(served, args.host, args.port, pool=0, hosts=hosts, hub=args.hub)
+        if not args.hub:  # behind the Hub, the Hub's roles and the roster guard it instead
+            command.append("--SchoolVoila.need_token=True")
     else:
-        served = stage_apps(home / "serve", SERVED_APPS)
-        command = voila_command(served, args.host, args.port, hosts=hosts)
+        served = stage_apps(folder, SERVED_APPS)
+        command = voila_command(served, args.host, args.port, hosts=hosts, hub=args.hub)
+    if args.hub:
+        command.append(f"--Voila.base_url={prefix}")
     tools = os.path.dirname(sys.executable)  # nbgrader runs `alembic` from here
     env = {
         # The sign-in's code check takes 16 MB for a moment; with glibc's moving threshold a
@@ -56,7 +55,10 @@ def serve(args: argparse.Namespace) -> int:
     env.pop(settings.SETTINGS["dsl_token"].env, None)
     env.update({settings.SETTINGS["dsl_token"].env: token} if token else {})
     base = f"http://{args.host}:{args.port}/voila/render"
-    if args.dsl:
+    if args.hub:
+        print(f"Serving {'the DSL app' if args.dsl else 'the staff and classroom apps'} as the "
+              f"Hub's service at {prefix}", flush=True)
+    elif args.dsl:
         print(f"Serving the DSL app on {base}/dsl.ipynb?token={token}", flush=True)
         print("Only someone with this link can open it. Ctrl+C stops it.", flush=True)
     else:
@@ -67,6 +69,32 @@ def serve(args: argparse.Namespace) -> int:
         print(f"Other computers must use the name {socket.gethostname()}; {other}.", flush=True)
     os.execvpe(command[0], command, env)
     return 0  # not reached
+
+
+def prepare() -> None:
+    """Check the content (cached, so each page's kernel loads it in milliseconds) and build
+    the module quizzes not built yet."""
+    from toolkit import grading
+    from toolkit.content.cache import cached_catalogue
+
+    school_id = current_school()
+    catalogue = cached_catalogue(settings.content_root(), settings.cache_dir())
+    missing = [q for q in catalogue.quizzes if not grading.is_built(settings.grading_root(), q)]
+    if missing:
+        print(f"Building the module quizzes ({', '.join(missing)} not built yet)", flush=True)
+        build_quizzes(resolve(catalogue, school_id))
+
+
+def hub_service_address() -> tuple[str, int, str]:
+    """Where the Hub asks this service to listen, and the prefix it is served under."""
+    url = urlsplit(os.environ.get("JUPYTERHUB_SERVICE_URL", ""))
+    prefix = os.environ.get(settings.HUB_PREFIX_ENV, "")
+    if not url.hostname or not url.port or not prefix:
+        raise CommandError(
+            "`esafety serve --hub` is started by the Hub as its service: start the Hub with "
+            "`esafety hub` (see docs/deploy.md)"
+        )
+    return url.hostname, url.port, prefix
 
 
 def stage_apps(folder: Path, apps: tuple[str, ...] = SERVED_APPS) -> Path:
@@ -87,13 +115,19 @@ def stage_apps(folder: Path, apps: tuple[str, ...] = SERVED_APPS) -> Path:
 
 
 def voila_command(
-    folder: Path, host: str, port: int, pool: int | None = None, hosts: list[str] = ()
+    folder: Path,
+    host: str,
+    port: int,
+    pool: int | None = None,
+    hosts: list[str] = (),
+    hub: bool = False,
 ) -> list[str]:
     """Voila serving the staged notebooks and no other files, for many people at once.
 
     The staff page's sign-in form needs no identity, so `pool` of them are rendered ahead in
     preheated kernels; the classroom page reads the store's classes when it opens, so it is
-    not. See toolkit.server.serve for the cap, the start slots and the ending of unused kernels.
+    not. With `hub`, the Hub signs people in and the server tells each page's kernel who they
+    are (toolkit.server.hub_access). See toolkit.server.serve for the cap, the start slots and the ending of unused kernels.
     Raises settings.SettingError, naming the setting, for a value that cannot be used.
     """
     pool = settings.whole_number("pool_size") if pool is None else pool
@@ -116,6 +150,8 @@ def voila_command(
         "--VoilaConfiguration.show_tracebacks=False",
         # The address each page was opened from, which the server alone sets, for sign-in limits.
         f"--VoilaConfiguration.http_header_envs={settings.CLIENT_HEADER}",
+        *([f"--VoilaConfiguration.http_header_envs={settings.PERSON_HEADER}"] if hub else []),
+        *(["--SchoolVoila.hub=True"] if hub else []),
         f"--VoilaConfiguration.preheat_kernel={pool > 0}",
         f"--VoilaConfiguration.multi_kernel_manager_class=toolkit.server.serve.{manager}",
         f"--SchoolVoila.pool_sizes=staff.ipynb={pool}",
@@ -149,5 +185,10 @@ def add(sub: argparse._SubParsersAction) -> None:
         "--dsl",
         action="store_true",
         help="Serve the DSL app instead, alone, behind a token (printed at start).",
+    )
+    p.add_argument(
+        "--hub",
+        action="store_true",
+        help="Run as the Hub's service (started by `esafety hub`, not by hand).",
     )
     p.set_defaults(func=serve)

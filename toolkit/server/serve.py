@@ -312,6 +312,12 @@ class PageHandler(TornadoVoilaHandler):
         # The page's kernel learns where it was opened from (for sign-in limits); a browser's
         # own header of that name is replaced, never believed.
         self.request.headers[settings.CLIENT_HEADER] = self.request.remote_ip or ""
+        self.request.headers.pop(settings.PERSON_HEADER, None)
+        if self.settings.get("esafety_hub"):  # signed in by the Hub: the roster says which pages
+            from toolkit.server.hub_access import admit
+
+            if not admit(self, path, self.current_user.username):
+                return
         manager = self.kernel_manager
         manager.opening()
         pooled = manager.pooled(path)
@@ -371,6 +377,12 @@ class SchoolVoila(Voila):
         help="Host names answered besides localhost, the loopback addresses and the address "
         "listened on.",
     )
+    hub = Bool(
+        False,
+        config=True,
+        help="Served as a JupyterHub service: the Hub signs people in (HubOAuth) and the roster "
+        "says who may open which page (toolkit.server.hub_access).",
+    )
     pool_sizes = Dict(
         value_trait=Int(),
         config=True,
@@ -383,6 +395,11 @@ class SchoolVoila(Voila):
         pools = {"default": {"pool_size": 0}}
         pools.update({page: {"pool_size": size} for page, size in self.pool_sizes.items()})
         self.config.VoilaKernelManager.kernel_pools_config = pools
+        if self.hub:
+            from toolkit.server.hub_access import HubIdentity
+
+            self.identity_provider_class = HubIdentity
+            return {**super().init_settings(), "esafety_hub": True}
         self.identity_provider_class = TokenIdentityProvider
         if self.need_token:
             self.token = self._token_from_environment()
@@ -403,8 +420,9 @@ class SchoolVoila(Voila):
             os.environ.pop(env, None)
 
     def listen(self) -> None:
-        names = answered_hosts(self.ip, self.hosts, socket.gethostname())
-        refuse_unknown_hosts(self.app, names, self.log)
+        if not self.hub:  # under the Hub, reached only through its proxy, with its cookies
+            names = answered_hosts(self.ip, self.hosts, socket.gethostname())
+            refuse_unknown_hosts(self.app, names, self.log)
         super().listen()
 
     def setup_template_dirs(self) -> None:

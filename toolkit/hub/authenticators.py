@@ -1,0 +1,127 @@
+"""The Hub's ways to sign in: a school account (Microsoft Entra ID, Google Workspace or any
+OpenID Connect provider, the email claim as the name), or for schools without single sign-on
+the access codes the toolkit issues, checked against the store's scrypt hashes.
+
+Every way passes the roster (toolkit.hub.roster_gate). With access codes, failed sign-ins are
+limited per email and per address, as on the standalone pages (the store counts and logs
+them, never the code), and the form says why a sign-in was refused.
+"""
+
+from __future__ import annotations
+
+from jupyterhub.auth import Authenticator
+from jupyterhub.handlers.login import LoginHandler
+from oauthenticator.azuread import AzureAdOAuthenticator
+from oauthenticator.generic import GenericOAuthenticator
+from oauthenticator.google import GoogleOAuthenticator
+from traitlets import default
+
+from toolkit import settings
+from toolkit.hub.roster_gate import Refused, RosterGate, _store
+from toolkit.store import SignInFailed, SignInLimited
+from toolkit.store.errors import LearnerLeft
+
+WRONG_CODE = "That email and access code do not match the school's records. Check them and try again."
+
+
+class AccessCodeLoginHandler(LoginHandler):
+    """The Hub's sign-in form, saying why a sign-in was refused (a wrong code, a pause after
+    too many, an address not on the roster) instead of one word for every case."""
+
+    async def post(self):
+        data = {
+            name: self.get_argument(name, strip=name == "username")
+            for name in self.request.body_arguments
+            if name != "_xsrf"
+        }
+        try:
+            user = await self.login_user(data)
+        except Refused as err:
+            self.set_status(403)
+            email = data.get("username", "")[:254]
+            self.finish(await self._render(login_error=err.jupyterhub_message, username=email))
+            return
+        if user:
+            self._jupyterhub_user = user
+            self.redirect(self.get_next_url(user))
+            return
+        self.set_status(403)
+        username = data.get("username", "")[:254]
+        self.finish(await self._render(login_error=WRONG_CODE, username=username))
+
+
+class AccessCodeAuthenticator(RosterGate, Authenticator):
+    """Email and access code, checked by the store: the same codes as the standalone pages, with
+    the Hub's sign-in, sessions and cookies."""
+
+    def get_handlers(self, app) -> list:
+        return [("/login", AccessCodeLoginHandler)]
+
+    async def authenticate(self, handler, data: dict) -> dict | None:
+        email = (data.get("username") or "").strip().lower()
+        code = data.get("password") or ""
+        if not email or not code:
+            return None
+        client = handler.request.remote_ip or ""
+        try:
+            person = _store(settings.database_url()).sign_in(email, code, client=client, page="hub")
+        except SignInLimited as err:
+            raise Refused("Signing in is paused", str(err)) from None
+        except LearnerLeft:
+            raise Refused(
+                "Training account closed",
+                "The school has marked this person as having left, so the training no longer "
+                "opens for this account. If this is a mistake, ask your school's Designated "
+                "Safeguarding Lead.",
+            ) from None
+        except SignInFailed:
+            return None
+        return {"name": person.email}
+
+
+class SchoolOIDCAuthenticator(RosterGate, GenericOAuthenticator):
+    """Any OpenID Connect provider: the email claim is the name; the roster decides the rest."""
+
+    @default("username_claim")
+    def _username_claim(self) -> str:
+        return "email"
+
+    @default("scope")
+    def _scope(self) -> list[str]:
+        return ["openid", "email", "profile"]
+
+    @default("login_service")
+    def _login_service(self) -> str:
+        return "your school account"
+
+
+class SchoolEntraAuthenticator(RosterGate, AzureAdOAuthenticator):
+    """Microsoft Entra ID (Azure AD): the email claim is the name."""
+
+    @default("username_claim")
+    def _username_claim(self) -> str:
+        return "email"
+
+    @default("scope")
+    def _scope(self) -> list[str]:
+        return ["openid", "email", "profile"]
+
+    @default("login_service")
+    def _login_service(self) -> str:
+        return "your Microsoft school account"
+
+
+class SchoolGoogleAuthenticator(RosterGate, GoogleOAuthenticator):
+    """Google Workspace: the email is the name; `hosted_domain` limits it to the school's."""
+
+    @default("login_service")
+    def _login_service(self) -> str:
+        return "your Google school account"
+
+
+AUTHENTICATORS = {
+    "access-code": AccessCodeAuthenticator,
+    "oidc": SchoolOIDCAuthenticator,
+    "entra": SchoolEntraAuthenticator,
+    "google": SchoolGoogleAuthenticator,
+}
