@@ -26,6 +26,7 @@ WORDS: MappingProxyType[str, str] = MappingProxyType(
         "page.sign_in_refused": (
             "{reason}{check} If you have lost your access code, ask {dsl} to issue you a new one."
         ),
+        "page.sign_in_left": "{reason} If you still work here, ask {dsl} to restore your access.",
         # Pages that cannot start.
         "launch.staff_title": "Social media training",
         "launch.classroom_title": "E-safety lessons",
