@@ -57,6 +57,17 @@ def test_a_paused_sign_in_says_how_long_to_wait_then_the_advice(app, learner_and
     assert {(s["page"], s["client"]) for s in seen} == {("staff", "")}
 
 
+def test_a_leaver_is_told_they_left_and_stays_signed_out(app, learner_and_code):
+    """Does someone who left, with the right code, read why they cannot sign in and whom to ask?"""
+    learner, code = learner_and_code
+    app.store.leave(learner.email, on=date(2026, 8, 31))
+    sign_in(app, learner.email, code)
+    assert "you left the school on 31/08/2026" in app.alert.value
+    assert "ask the Designated Safeguarding Lead to restore your access" in app.alert.value
+    assert app.learner is None and app.code.value == ""
+    assert [s["outcome"] for s in app.store.sign_ins_for(learner.email)] == ["left"]
+
+
 def test_modules_show_status_due_date_and_time(app, catalogue, learner_and_code):
     """Does the module list show each module's status, due date and estimated minutes?"""
     sign_in(app, learner_and_code[0].email, learner_and_code[1])

@@ -16,7 +16,15 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from tests.conftest import SCHOOL
-from toolkit.store import NewLearner, QuizAnswer, Store, StoreUnavailable, metadata, migrate
+from toolkit.store import (
+    NewLearner,
+    QuizAnswer,
+    Store,
+    StoreUnavailable,
+    make_engine,
+    metadata,
+    migrate,
+)
 
 RELEASE_0_1_0 = Path(__file__).parent / "data" / "store-0.1.0.sql"
 TABLES = ["learners", "attempts", "choices", "quiz_attempts", "quiz_answers"]
@@ -170,6 +178,8 @@ def test_standings_follow_every_attempt(any_store, catalogue):
     with store.engine.begin() as conn:
         for table in ("scenario_standings", "quiz_standings", "sign_ins", "alembic_version"):
             conn.execute(text(f"DROP TABLE {table}"))
+        for column in ("duty", "left_on"):  # as release 0.1.0 made the learners table
+            conn.execute(text(f"ALTER TABLE learners DROP COLUMN {column}"))
     upgraded = Store(store.url)
     assert (upgraded.scenario_standings(), upgraded.quiz_standings()) == kept
     store.erase_learner(people[0].email)
@@ -184,3 +194,32 @@ def naive(moment):
     if moment is None or moment.tzinfo is None:
         return moment
     return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def test_a_store_at_revision_0003_gains_duties_and_leaving_keeping_everyone(tmp_path):
+    """Does a store from before duties and leavers keep its people, none of them left or a DSL?"""
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'esafety.db'}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        config = Config()
+        config.set_main_option("script_location", "toolkit.store:migrations")
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0003")
+        conn.execute(
+            text(
+                "INSERT INTO learners (id, email, name, role, start_date, team, code_hash, "
+                "created_at) VALUES (7, 'amy@school.example', 'Amy Lee', 'teacher', "
+                "'2026-09-01', 'KS1', 'scrypt$1024$8$1$00$00', '2026-09-01 08:00:00')"
+            )
+        )
+    engine.dispose()
+    store = Store(url)
+    with store.engine.connect() as conn:
+        assert migrate.revision(conn) == migrate.HEAD == "0004"
+    assert differences(store) == []
+    (amy,) = store.learners()
+    assert (amy.id, amy.name, amy.group, amy.start_date) == (7, "Amy Lee", "KS1", date(2026, 9, 1))
+    assert (amy.duty, amy.left_on, amy.current, amy.is_dsl) == (None, None, True, False)
+    assert store.current_learners() == [amy]

@@ -8,7 +8,7 @@ import pytest
 
 from toolkit.store import CODE_SCRYPT_N, check_code, hash_code, new_access_code
 from toolkit.store import codes as codes_module
-from toolkit.store.roster import RosterError, import_roster, parse_roster
+from toolkit.store.roster import RosterError, import_roster, parse_roster, update_roster
 
 GOOD = (
     "name,email,role,start_date\n"
@@ -60,6 +60,26 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(store):
     ):
         assert expected in message
     assert store.learner_count() == 0
+
+
+def test_an_updated_staff_list_changes_the_roster_only_if_every_row_is_good(store):
+    """Does `--update` with one bad row change no one, and a good file add, change and list?"""
+    import_roster(store, GOOD.encode())
+    broken = GOOD.replace("Teacher", "Head Teacher") + "Cat Ng,cat@school.example,volunteer,soon\n"
+    with pytest.raises(RosterError) as raised:
+        update_roster(store, broken.encode(), "staff.csv")
+    assert [p.line for p in raised.value.problems] == [2, 4]
+    assert store.learner_count() == 2
+    assert store.person("amira.khan@school.example").role == "teacher"
+    newer = (
+        "name,email,role,start_date\n"
+        "Amira Khan,amira.khan@school.example,support,2026-09-01\n"
+        "Cat Ng,cat@school.example,volunteer,2026-09-01\n"
+    )
+    update = update_roster(store, newer.encode())
+    assert [p.email for p, _ in update.added] == ["cat@school.example"]
+    assert [(b.role, a.role) for b, a in update.updated] == [("teacher", "support")]
+    assert [p.email for p in update.missing] == ["ben.ode@school.example"]
 
 
 def test_people_already_on_the_roster_are_named_by_line(store):

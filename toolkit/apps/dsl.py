@@ -55,7 +55,7 @@ class DslApp(App):
             options=[(say("dsl.everyone"), ANY), *((r, r) for r in ROLES)],
         )
         self.role.observe(lambda _change: self.guarded(self.show_figures)(), names="value")
-        groups = sorted({learner.group for learner in store.learners() if learner.group})
+        groups = sorted({person.group for person in store.current_learners() if person.group})
         self.group = w.Dropdown(
             description=say("dsl.group"),
             options=[(say("dsl.everyone"), ANY), *((g, g) for g in groups)],

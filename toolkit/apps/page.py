@@ -14,7 +14,14 @@ from toolkit.apps.words import say
 from toolkit.content import Catalogue, SchoolProfile
 from toolkit.html import fragment
 from toolkit.school.school import School
-from toolkit.store import Learner, SignInFailed, SignInLimited, Store, UnknownLearner
+from toolkit.store import (
+    Learner,
+    LearnerLeft,
+    SignInFailed,
+    SignInLimited,
+    Store,
+    UnknownLearner,
+)
 
 log = logging.getLogger(__name__)
 
@@ -284,6 +291,9 @@ class SignInApp(App):
             self.refuse(
                 say("page.sign_in_refused", reason=err, check=check, dsl=self.profile.settings.dsl)
             )
+            return
+        except LearnerLeft as err:  # the right code, but the roster says they have left
+            self.refuse(say("page.sign_in_left", reason=err, dsl=self.profile.settings.dsl))
             return
         self.signed_in()
 

@@ -36,6 +36,7 @@ WORDS: MappingProxyType[str, str] = MappingProxyType(
             "You have signed out of this page, and nothing of yours is left in it. On a shared "
             "computer, also sign out of your school account below before you walk away."
         ),
+        "page.sign_in_left": "{reason} If you still work here, ask {dsl} to restore your access.",
         # Pages that cannot start.
         "launch.staff_title": "Social media training",
         "launch.classroom_title": "E-safety lessons",

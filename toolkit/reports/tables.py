@@ -77,7 +77,8 @@ def completion_matrix(
     role: str | None = None,
     group: str | None = None,
 ) -> list[MatrixRow]:
-    """Every learner (of a role and group, if given) by every module, with a status for each cell."""
+    """Every current learner (of a role and group, if given) by every module, with a status for
+    each cell. Those who have left are not chased: their records stay in the store."""
     catalogue = school.catalogue
     plans = [
         _Plan(
@@ -94,7 +95,7 @@ def completion_matrix(
     with _collector_paused():  # a trust's matrix makes half a million objects at once
         tried, taken = store.scenario_standings(), store.quiz_standings()
         rows = []
-        for learner in store.learners():
+        for learner in store.current_learners():
             mine, quizzes = tried.get(learner.id, {}), taken.get(learner.id, {})
             cells = {
                 plan.id: _cell(plan, learner, mine, quizzes.get(plan.id), today, expiry)

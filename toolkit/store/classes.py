@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from toolkit.store import clock
 from toolkit.store.core import StoreCore, learner_from_row
 from toolkit.store.errors import DuplicateClass, StoreError, UnknownClass
-from toolkit.store.records import Delivery, Learner, SchoolClass
+from toolkit.store.records import TEACHING_ROLES, Delivery, Learner, SchoolClass
 from toolkit.store.tables import classes, deliveries, learners, tallies
 
 
@@ -33,11 +33,12 @@ class ClassesMixin(StoreCore):
         return [SchoolClass(r.id, r.name, r.band) for r in rows]
 
     def teachers(self) -> list[Learner]:
-        """Staff who may lead a lesson: teachers and support staff on the roster."""
+        """Staff who may lead a lesson: teachers and support staff on the roster, not those who
+        have left."""
         with self._read() as conn:
             rows = conn.execute(
                 select(learners)
-                .where(learners.c.role.in_(["teacher", "support"]))
+                .where(learners.c.role.in_(TEACHING_ROLES), learners.c.left_on.is_(None))
                 .order_by(learners.c.name)
             ).all()
         return [learner_from_row(r) for r in rows]

@@ -95,7 +95,10 @@ class StoreCore:
                 select(learners).where(learners.c.email == email.strip().lower())
             ).first()
         if row is None:
-            raise UnknownLearner(f"no one with the email {email.strip()!r} is on the roster")
+            raise UnknownLearner(
+                f"no one with the email {email.strip()!r} is on the roster: check the spelling "
+                "against the roster CSV"
+            )
         return learner_from_row(row)
 
 
@@ -112,4 +115,6 @@ def upsert(conn: Connection, table: Table, row: dict, changes: dict | None = Non
 
 
 def learner_from_row(row) -> Learner:
-    return Learner(row.id, row.name, row.email, row.role, row.start_date, row.team)
+    return Learner(
+        row.id, row.name, row.email, row.role, row.start_date, row.team, row.duty, row.left_on
+    )

@@ -35,6 +35,17 @@ class SignInLimited(SignInFailed):
         )
 
 
+class LearnerLeft(StoreError):
+    """The right code, but the person has left the school: their records stay, signing in stops."""
+
+    def __init__(self, left_on) -> None:
+        self.left_on = left_on
+        super().__init__(
+            f"Our records show that you left the school on {left_on:%d/%m/%Y}, so you can no "
+            "longer sign in."
+        )
+
+
 class DuplicateClass(StoreError):
     pass
 

@@ -36,38 +36,7 @@ class LearnersMixin(StoreCore):
             ).all()
             if existing:
                 raise DuplicateLearner(sorted(existing))
-            created = []
-            first_id = _next_learner_id(conn)
-            for learner_id, ((person, code), code_hash) in enumerate(
-                zip(issued, hashes, strict=True), start=first_id
-            ):
-                conn.execute(
-                    insert(learners).values(
-                        id=learner_id,
-                        email=person.email,
-                        name=person.name,
-                        role=person.role,
-                        start_date=person.start_date,
-                        team=person.group,
-                        code_hash=code_hash,
-                        created_at=clock.now(),
-                    )
-                )
-                created.append(
-                    (
-                        Learner(
-                            learner_id,
-                            person.name,
-                            person.email,
-                            person.role,
-                            person.start_date,
-                            person.group,
-                        ),
-                        code,
-                    )
-                )
-            following = str(first_id + len(people))
-            upsert(conn, meta, {"key": NEXT_LEARNER_ID, "value": following}, {"value": following})
+            created = insert_learners(conn, issued, hashes)
         return created
 
     def learner_count(self) -> int:
@@ -85,6 +54,36 @@ class LearnersMixin(StoreCore):
         with self._read() as conn:
             rows = conn.execute(select(learners).order_by(learners.c.name, learners.c.id)).all()
         return [learner_from_row(r) for r in rows]
+
+
+def insert_learners(
+    conn: Connection, issued: list[tuple[NewLearner, str]], hashes: list[str]
+) -> list[tuple[Learner, str]]:
+    """Insert each new person with the hash of their code, under ids never used before."""
+    created = []
+    first_id = _next_learner_id(conn)
+    for learner_id, ((person, code), code_hash) in enumerate(
+        zip(issued, hashes, strict=True), start=first_id
+    ):
+        conn.execute(
+            insert(learners).values(
+                id=learner_id,
+                email=person.email,
+                name=person.name,
+                role=person.role,
+                start_date=person.start_date,
+                team=person.group,
+                code_hash=code_hash,
+                created_at=clock.now(),
+            )
+        )
+        learner = Learner(
+            learner_id, person.name, person.email, person.role, person.start_date, person.group
+        )
+        created.append((learner, code))
+    following = str(first_id + len(issued))
+    upsert(conn, meta, {"key": NEXT_LEARNER_ID, "value": following}, {"value": following})
+    return created
 
 
 def _next_learner_id(conn: Connection) -> int:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+
+DUTIES = ("dsl", "deputy")  # the safeguarding duties a person may hold: lead and deputy
+TEACHING_ROLES = ("teacher", "support")  # the roles that may lead a lesson to a class
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,34 @@ class Learner:
     role: str
     start_date: date
     group: str | None = None
+    duty: str | None = None  # one of DUTIES, or None
+    left_on: date | None = None  # the day they left; None while they work here
+
+    @property
+    def is_dsl(self) -> bool:
+        """The designated safeguarding lead or a deputy."""
+        return self.duty in DUTIES
+
+    @property
+    def teaches(self) -> bool:
+        """May lead a lesson to a class (as `Store.teachers` counts them)."""
+        return self.role in TEACHING_ROLES
+
+    @property
+    def current(self) -> bool:
+        """Still works here: has not left."""
+        return self.left_on is None
+
+
+@dataclass(frozen=True)
+class RosterUpdate:
+    """What bringing the roster up to date with a staff list did, and what it left to the DSL."""
+
+    added: list[tuple[Learner, str]]  # new people, each with their access code (shown once)
+    updated: list[tuple[Learner, Learner]]  # (before, after): name, role or group changed
+    missing: list[Learner]  # current people not in the list: kept, and not marked as left
+    unchanged: int
+    left: list[Learner] = field(default_factory=list)  # in the list, yet marked as having left
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from toolkit.content import ROLES
-from toolkit.store import DuplicateLearner, Learner, NewLearner, Store
+from toolkit.store import DuplicateLearner, Learner, NewLearner, RosterUpdate, Store
 
 COLUMNS = ("name", "email", "role", "start_date")  # and an optional "group" column
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
@@ -183,3 +183,14 @@ def import_roster(
                 if p.email in taken
             ],
         ) from None
+
+
+def update_roster(
+    store: Store,
+    data: bytes,
+    source: str = "roster.csv",
+    progress: Callable[[int, int], None] | None = None,
+) -> RosterUpdate:
+    """Bring the roster up to date with the whole staff list in the file, all or nothing: new
+    people added with access codes, changes made, and who the file leaves out listed."""
+    return store.update_roster([person for _, person in parse_roster(data, source)], progress)

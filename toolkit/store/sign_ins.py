@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select, update
 
 from toolkit.store import clock, codes
 from toolkit.store.core import StoreCore, learner_from_row
-from toolkit.store.errors import SignInFailed, SignInLimited
+from toolkit.store.errors import LearnerLeft, SignInFailed, SignInLimited
 from toolkit.store.records import Learner
 from toolkit.store.tables import learners, sign_ins
 
@@ -28,7 +28,8 @@ class SignInsMixin(StoreCore):
 
     def sign_in(self, email: str, code: str, client: str = "", page: str = "staff") -> Learner:
         """The learner with this email and access code. Every sign-in is recorded and logged
-        (never the code); failed ones are limited per email and per client address."""
+        (never the code); failed ones are limited per email and per client address. Someone
+        who has left is refused with LearnerLeft, even with the right code."""
         email, client = email.strip().lower()[:254], client[:64]
         wait = self._sign_in_pause(email, client)
         if wait:
@@ -40,6 +41,10 @@ class SignInsMixin(StoreCore):
         matched = (
             codes.check_code(code, row.code_hash if row else codes.DUMMY_HASH) and row is not None
         )
+        if matched and row.left_on is not None:
+            # Told only to someone with the right code, after the same work as any sign-in.
+            self._note_sign_in(email, client, page, "left")
+            raise LearnerLeft(row.left_on)
         self._note_sign_in(email, client, page, "ok" if matched else "wrong")
         if not matched:
             raise SignInFailed()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from toolkit.store.classes import ClassesMixin
 from toolkit.store.data_rights import DataRightsMixin
 from toolkit.store.learners import LearnersMixin
+from toolkit.store.lifecycle import LifecycleMixin
 from toolkit.store.standings import StandingsMixin
 
 
-class Store(LearnersMixin, DataRightsMixin, ClassesMixin, StandingsMixin):
+class Store(LearnersMixin, LifecycleMixin, DataRightsMixin, ClassesMixin, StandingsMixin):
     """Domain operations on the progress store; open one per process."""

@@ -38,6 +38,8 @@ learners = Table(
     Column("role", String(32), nullable=False),
     Column("start_date", Date, nullable=False),
     Column("team", String(80)),  # an optional group, e.g. "KS1" or "Office", for the DSL's filters
+    Column("duty", String(16)),  # "dsl" or "deputy" for the safeguarding leads; NULL for others
+    Column("left_on", Date),  # the day they left the school; their records stay as evidence
     Column("code_hash", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
@@ -170,7 +172,7 @@ sign_ins = Table(
     Column("email", String(254), nullable=False),
     Column("client", String(64), nullable=False),  # the address the page was opened from
     Column("page", String(16), nullable=False),  # staff, classroom, or roster for a reset
-    Column("outcome", String(16), nullable=False),  # ok, wrong, limited or reset
+    Column("outcome", String(16), nullable=False),  # ok, wrong, limited, left or reset
     Index("ix_sign_ins_email", "email", "at"),
     Index("ix_sign_ins_client", "client", "at"),
 )
