@@ -154,3 +154,24 @@ def test_signing_out_leaves_nothing_of_the_person_in_the_kernel(page, server, ca
     assert not leaks, "after sign-out the kernel still holds:\n" + "\n".join(leaks)
     for secret in secrets:
         assert secret not in page.content()
+
+
+def test_a_browser_cannot_run_code_in_its_pages_kernel(page, server, tmp_path):
+    """Code sent over the page's websocket (an execute_request) never runs: only the widgets'
+    messages reach the kernel, which still answers them."""
+    from websocket import create_connection
+
+    open_sign_in(page, server)
+    marker = tmp_path / "ran"
+    socket = create_connection(kernel_socket(page), timeout=REPLY_TIMEOUT_S)
+    session = uuid.uuid4().hex
+    try:
+        code = f"open({str(marker)!r}, 'w').write('code from the browser ran')"
+        send(socket, "execute_request", {"code": code, "silent": False}, session)
+        info = send(socket, "comm_info_request", {"target_name": "jupyter.widget"}, session)
+        assert answers(socket, {info: "comm_info_reply"})[info]["content"]["comms"]
+    finally:
+        socket.close()
+    time.sleep(2)
+    assert not marker.exists()
+    assert "Dropped a message of type execute_request" in server.log_text()

@@ -208,6 +208,8 @@ HIDDEN_TESTS = b"BEGIN HIDDEN TESTS"
         "api/contents",
         "api/contents/staff.ipynb",
         "api/contents/esafety.db",
+        "voila/api/contents",
+        "voila/api/contents/staff.ipynb",
         "tree",
         "notebooks/staff.ipynb",
         "voila/files/{grading}/source/contact/contact.ipynb",

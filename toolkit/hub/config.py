@@ -14,13 +14,14 @@ import json
 import shutil
 import sys
 import urllib.request
+from pprint import pformat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from toolkit import resources
 from toolkit.html import TEMPLATES
-from toolkit.hub.roster_gate import DSL_GROUP, GROUPS, STAFF_GROUP
+from toolkit.hub.roster_gate import DSL_GROUP, STAFF_GROUP
 
 SERVICE = "esafety"
 DSL_SERVICE = "esafety-dsl"
@@ -114,7 +115,7 @@ def config_text(options: HubOptions) -> str:
         "Authenticator.manage_groups": True,
         "Authenticator.auth_refresh_age": REFRESH_SECONDS,
         "Authenticator.refresh_pre_spawn": True,
-        "JupyterHub.load_groups": {group: {"users": []} for group in GROUPS},
+        "Authenticator.any_allow_config": True,  # the roster decides (toolkit.hub.roster_gate)
         "JupyterHub.load_roles": [
             {
                 "name": "user",
@@ -152,11 +153,11 @@ def config_text(options: HubOptions) -> str:
         "ESAFETY = {k: v for k, v in os.environ.items() if k.startswith('ESAFETY_')}",
         "c = get_config()  # noqa: F821 (given by JupyterHub)",
         "",
-        *(f"c.{name} = {value!r}" for name, value in settings.items()),
+        *(f"c.{name} = {pformat(value, width=96, sort_dicts=False)}" for name, value in settings.items()),
         "",
         "# The toolkit's pages, each a Voila server managed by the Hub and signed in by its OAuth.",
         "c.JupyterHub.services = [",
-        *(f"    {{**{service!r}, 'environment': ESAFETY}}," for service in services),
+        *(f"    {{**{pformat(service, width=88, sort_dicts=False)}, 'environment': ESAFETY}}," for service in services),
         "]",
         "",
     ]

@@ -35,10 +35,13 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from jupyter_server.utils import url_path_join
 from traitlets import Bool, Dict, Float, Int, List, Unicode
 from voila.app import Voila
+from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from toolkit import settings
 from toolkit.html import TEMPLATES
+from toolkit.server.channels import WidgetsOnlyChannels
 from toolkit.server.dsl_token import TokenIdentityProvider
 from toolkit.server.hosts import answered_hosts, refuse_unknown_hosts
 from toolkit.server.pages import send_page
@@ -430,9 +433,13 @@ class SchoolVoila(Voila):
         self.template_paths.insert(0, str(TEMPLATES / "voila"))
 
     def init_handlers(self) -> list:
+        # Voila's contents API (a listing of the served folder, and each notebook's source)
+        # is not served: the pages do not use it, and nobody needs it.
+        replaced = {TornadoVoilaHandler: PageHandler, VoilaKernelWebsocketHandler: WidgetsOnlyChannels}
         handlers = [
-            (route, PageHandler if handler is TornadoVoilaHandler else handler, *rest)
+            (route, replaced.get(handler, handler), *rest)
             for route, handler, *rest in super().init_handlers()
+            if handler is not VoilaContentsHandler
         ]
         state = url_path_join(self.server_url, rf"/esafety/page/{KERNEL_ID}")
         return [(state, PageStateHandler), *handlers]
