@@ -190,3 +190,26 @@ def test_the_progress_of_a_roster_update_follows_the_new_codes(store, team):
         progress=lambda done, total: seen.append((done, total)),
     )
     assert seen == [(1, 1)]
+
+
+def test_a_roster_changed_during_an_update_is_left_for_the_update_to_run_again(
+    store, team, monkeypatch
+):
+    """If someone is erased while the new codes are made, is the update refused, not half-done?"""
+    from toolkit.store import codes
+
+    hash_codes = codes.hash_codes
+
+    def erase_meanwhile(made, progress=None):
+        store.erase_learner("bo@school.example")
+        return hash_codes(made, progress)
+
+    monkeypatch.setattr(codes, "hash_codes", erase_meanwhile)
+    with pytest.raises(StoreError, match="run the update again"):
+        store.update_roster(
+            staff(
+                ("Bo Diaz", "bo@school.example", "support", None),
+                ("Dee Roy", "dee@school.example", "teacher", None),
+            )
+        )
+    assert [p.email for p in store.learners()] == ["amy@school.example", "cy@school.example"]

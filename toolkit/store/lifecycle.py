@@ -7,6 +7,7 @@ and they drop out of the lists of who is behind. Only erasure (data rights) remo
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
@@ -78,8 +79,8 @@ class LifecycleMixin(StoreCore):
         """
         people = [_normalised(p) for p in people]
         emails = [p.email for p in people]
-        if len(set(emails)) < len(emails):
-            twice = sorted({e for e in emails if emails.count(e) > 1})
+        twice = sorted(email for email, n in Counter(emails).items() if n > 1)
+        if twice:
             raise StoreError(f"the list names some people twice: {', '.join(twice)}")
         with self._read() as conn:
             known = set(conn.scalars(select(learners.c.email)).all())
@@ -91,7 +92,8 @@ class LifecycleMixin(StoreCore):
                 row.email: learner_from_row(row)
                 for row in conn.execute(select(learners).order_by(learners.c.name, learners.c.id))
             }
-            if {p.email for p, _ in issued} & before.keys():
+            new = {p.email for p, _ in issued}
+            if new & before.keys() or set(emails) - new - before.keys():
                 raise StoreError(
                     "someone else changed the roster at the same time: nothing was changed, "
                     "run the update again"
@@ -108,8 +110,10 @@ class LifecycleMixin(StoreCore):
                     unchanged += 1
                     continue
                 conn.execute(update(learners).where(learners.c.id == was.id).values(**changes))
-                row = conn.execute(select(learners).where(learners.c.id == was.id)).one()
-                updated.append((was, learner_from_row(row)))
+                now = dataclasses.replace(
+                    was, name=person.name, role=person.role, group=person.group
+                )
+                updated.append((was, now))
             added = insert_learners(conn, issued, hashes)
         listed = set(emails)
         missing = [p for p in before.values() if p.current and p.email not in listed]
