@@ -66,6 +66,9 @@ class Hub:
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
+    def store(self) -> Store:
+        return Store(self.db_url, create=False)
+
 
 def make_school(home: Path) -> tuple[str, dict[str, str]]:
     """The test school's store: its roster (one person marked as having left)."""
