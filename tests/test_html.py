@@ -12,12 +12,37 @@ from jinja2.runtime import Macro
 from toolkit.html import ENV, TEMPLATES
 from toolkit.server import pages
 
+class JupyterHubsOwn(jinja2.ChainableUndefined):
+    """What JupyterHub gives its own templates (its URLs, its user, its announcement): nothing
+    here, as only what the toolkit's templates show is checked."""
+
+    def __call__(self, *args: object, **kwargs: object) -> str:
+        return ""
+
+
+def jupyterhub_templates() -> str:
+    from jupyterhub.app import JupyterHub
+
+    return JupyterHub().template_paths[-1]
+
+
 HOSTILE = '<script>alert(1)</script>"onmouseover="x {{ 7*7 }}'
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 # Rendered by Voila, inside its own lab page: not ours to render on its own.
 NOT_OURS = {"voila"}
-# The server's pages extend each other by their names inside templates/server.
-ENVIRONMENTS = {"server": pages._pages}
+# The server's pages extend each other by their names inside templates/server; the Hub's
+# extend JupyterHub's own (as "templates/..."), in an environment made as JupyterHub makes it.
+HUB = jinja2.Environment(
+    loader=jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(TEMPLATES / "hub"),
+            jinja2.PrefixLoader({"templates": jinja2.FileSystemLoader(jupyterhub_templates())}),
+        ]
+    ),
+    autoescape=True,
+    undefined=JupyterHubsOwn,
+)
+ENVIRONMENTS = {"server": pages._pages, "hub": HUB}
 
 
 class Hostile:
@@ -68,7 +93,7 @@ def renderings(env: jinja2.Environment, name: str) -> list[tuple[str, bool]]:
     out = [(template.render(**{n: Hostile() for n in names}), bool(names))]
     module = template.make_module({n: Hostile() for n in names})
     for macro in vars(module).values():
-        if isinstance(macro, Macro):
+        if isinstance(macro, Macro) and not macro.caller:  # a call block's macro needs its caller
             args = {a: Hostile() for a in macro.arguments}
             out.append((str(macro(**args)), bool(args)))
     return out
