@@ -12,6 +12,7 @@ from jinja2.runtime import Macro
 from toolkit.html import ENV, TEMPLATES
 from toolkit.server import pages
 
+
 class JupyterHubsOwn(jinja2.ChainableUndefined):
     """What JupyterHub gives its own templates (its URLs, its user, its announcement): nothing
     here, as only what the toolkit's templates show is checked."""

@@ -81,9 +81,7 @@ def make_school(home: Path) -> tuple[str, dict[str, str]]:
             NewLearner(key.title(), email(key), role, date.today())
             for key, (role, _) in PEOPLE.items()
         ]
-        codes = {
-            learner.email.split("@")[0]: code for learner, code in store.add_learners(people)
-        }
+        codes = {learner.email.split("@")[0]: code for learner, code in store.add_learners(people)}
         for key, (_, duty) in PEOPLE.items():
             if duty:
                 store.grant(email(key), duty)
@@ -141,7 +139,11 @@ def oidc_provider() -> Iterator[str]:
 
 @contextmanager
 def running_hub(
-    home: Path, sign_in: str, *config_args: str, env_extra: dict | None = None, extra_config: str = ""
+    home: Path,
+    sign_in: str,
+    *config_args: str,
+    env_extra: dict | None = None,
+    extra_config: str = "",
 ) -> Iterator[Hub]:
     """`esafety hub config` then `esafety hub` for a new school in `home`, stopped after."""
     db_url, codes = make_school(home)
@@ -201,7 +203,10 @@ def running_hub(
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
-        services = ("services/esafety/voila/static/voila.js", "services/esafety-dsl/voila/static/voila.js")
+        services = (
+            "services/esafety/voila/static/voila.js",
+            "services/esafety-dsl/voila/static/voila.js",
+        )
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 pytest.fail(f"esafety hub exited with {proc.returncode}:\n{log.read_text()}")

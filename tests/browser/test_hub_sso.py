@@ -55,7 +55,9 @@ def test_a_teacher_signs_in_with_the_school_account_and_gets_the_staff_page(page
 
     response = page.goto(hub.url + DSL)
     assert response.status == 403
-    expect(page.get_by_text("opens only for the school's Designated Safeguarding Lead")).to_be_visible()
+    expect(
+        page.get_by_text("opens only for the school's Designated Safeguarding Lead")
+    ).to_be_visible()
     assert axe_findings(page, "DSL page refused") == []
 
 
@@ -84,9 +86,9 @@ def test_someone_not_on_the_roster_is_refused_saying_whom_to_ask(page, hub, key,
 
 def test_the_classroom_page_is_for_teaching_roles(page, hub):
     sign_in(page, hub, "volunteer", CLASSROOM)
-    expect(page.get_by_role("heading", name="The classroom page is for teaching staff")).to_be_visible(
-        timeout=RENDER_TIMEOUT_MS
-    )
+    expect(
+        page.get_by_role("heading", name="The classroom page is for teaching staff")
+    ).to_be_visible(timeout=RENDER_TIMEOUT_MS)
     assert axe_findings(page, "classroom refused") == []
 
 

@@ -70,7 +70,10 @@ def test_someone_on_the_roster_signs_in_with_their_groups(people):
 
 @pytest.mark.parametrize(
     ("email", "says"),
-    [("stranger@elsewhere.example", "not on the school's staff list"), ("leaver@school.example", "having left")],
+    [
+        ("stranger@elsewhere.example", "not on the school's staff list"),
+        ("leaver@school.example", "having left"),
+    ],
 )
 def test_anyone_else_is_refused_saying_whom_to_ask(people, email, says):
     with pytest.raises(Refused) as refused:

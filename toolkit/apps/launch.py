@@ -86,9 +86,9 @@ def classroom_app() -> w.Widget:
 
     return _start(
         say("launch.classroom_title"),
-        lambda store, school: ClassroomApp(
-            store, school, client_address=client_address, hub=hub_sign_in()
-        ).root,
+        lambda store, school: (
+            ClassroomApp(store, school, client_address=client_address, hub=hub_sign_in()).root
+        ),
     )
 
 

@@ -89,9 +89,7 @@ def add(sub: argparse._SubParsersAction) -> None:
         help="How staff sign in: the toolkit's access codes, or a school account.",
     )
     c.add_argument("--url", help="The address people type, e.g. https://esafety.school.example.")
-    c.add_argument(
-        "--bind-url", default="http://127.0.0.1:8000", help="Where the Hub listens."
-    )
+    c.add_argument("--bind-url", default="http://127.0.0.1:8000", help="Where the Hub listens.")
     c.add_argument("--hub-port", type=int, default=8081, help="The Hub's own port (loopback).")
     c.add_argument("--proxy-api-port", type=int, default=8001, help="The proxy's API port.")
     c.add_argument("--service-port", type=int, default=10101, help="The pages' port (loopback).")

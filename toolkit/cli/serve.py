@@ -56,8 +56,11 @@ def serve(args: argparse.Namespace) -> int:
     env.update({settings.SETTINGS["dsl_token"].env: token} if token else {})
     base = f"http://{args.host}:{args.port}/voila/render"
     if args.hub:
-        print(f"Serving {'the DSL app' if args.dsl else 'the staff and classroom apps'} as the "
-              f"Hub's service at {prefix}", flush=True)
+        print(
+            f"Serving {'the DSL app' if args.dsl else 'the staff and classroom apps'} as the "
+            f"Hub's service at {prefix}",
+            flush=True,
+        )
     elif args.dsl:
         print(f"Serving the DSL app on {base}/dsl.ipynb?token={token}", flush=True)
         print("Only someone with this link can open it. Ctrl+C stops it.", flush=True)

@@ -21,7 +21,9 @@ from toolkit.hub.roster_gate import Refused, RosterGate, _store
 from toolkit.store import SignInFailed, SignInLimited
 from toolkit.store.errors import LearnerLeft
 
-WRONG_CODE = "That email and access code do not match the school's records. Check them and try again."
+WRONG_CODE = (
+    "That email and access code do not match the school's records. Check them and try again."
+)
 
 
 class AccessCodeLoginHandler(LoginHandler):

@@ -14,10 +14,10 @@ import json
 import shutil
 import sys
 import urllib.request
-from pprint import pformat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from pprint import pformat
 
 from toolkit import resources
 from toolkit.html import TEMPLATES
@@ -153,11 +153,17 @@ def config_text(options: HubOptions) -> str:
         "ESAFETY = {k: v for k, v in os.environ.items() if k.startswith('ESAFETY_')}",
         "c = get_config()  # noqa: F821 (given by JupyterHub)",
         "",
-        *(f"c.{name} = {pformat(value, width=96, sort_dicts=False)}" for name, value in settings.items()),
+        *(
+            f"c.{name} = {pformat(value, width=96, sort_dicts=False)}"
+            for name, value in settings.items()
+        ),
         "",
         "# The toolkit's pages, each a Voila server managed by the Hub and signed in by its OAuth.",
         "c.JupyterHub.services = [",
-        *(f"    {{**{pformat(service, width=88, sort_dicts=False)}, 'environment': ESAFETY}}," for service in services),
+        *(
+            f"    {{**{pformat(service, width=88, sort_dicts=False)}, 'environment': ESAFETY}},"
+            for service in services
+        ),
         "]",
         "",
     ]

@@ -42,6 +42,8 @@ class WidgetsOnlyChannels(VoilaKernelWebsocketHandler):
     def on_message(self, ws_message):
         kind = message_type(ws_message)
         if kind not in ALLOWED:
-            log.warning("Dropped a message of type %s sent to a page's kernel", kind or "(unreadable)")
+            log.warning(
+                "Dropped a message of type %s sent to a page's kernel", kind or "(unreadable)"
+            )
             return None
         return super().on_message(ws_message)

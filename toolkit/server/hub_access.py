@@ -43,7 +43,9 @@ class HubIdentity(JupyterHubIdentityProvider):
 
     def get_handlers(self) -> list:
         prefix = os.environ.get(settings.HUB_PREFIX_ENV, "/")
-        handlers = [(url_path_join(prefix, route), *rest) for route, *rest in super().get_handlers()]
+        handlers = [
+            (url_path_join(prefix, route), *rest) for route, *rest in super().get_handlers()
+        ]
         _ = self.hub_auth.api_token  # read now, before it leaves the environment
         for name in HUB_SECRETS:
             os.environ.pop(name, None)
@@ -76,11 +78,15 @@ def admit(handler: tornado.web.RequestHandler, page: str, email: str) -> bool:
     logout = url_path_join(os.environ.get(settings.HUB_PREFIX_ENV, "/"), "logout")
     if person is None or not person.current:
         log.warning("Refused %s (%s): %s", email, page, "left" if person else "not on the roster")
-        send_page(handler, "not-on-roster.html", 403, email=email, left=person is not None, logout=logout)
+        send_page(
+            handler, "not-on-roster.html", 403, email=email, left=person is not None, logout=logout
+        )
         return False
     if not allowed(person):
         log.warning("Refused %s the page %s: role %s", email, page, person.role)
-        send_page(handler, "not-for-you.html", 403, refusal=refusal, role=person.role, logout=logout)
+        send_page(
+            handler, "not-for-you.html", 403, refusal=refusal, role=person.role, logout=logout
+        )
         return False
     handler.request.headers[settings.PERSON_HEADER] = person.email
     return True

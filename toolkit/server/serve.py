@@ -435,7 +435,10 @@ class SchoolVoila(Voila):
     def init_handlers(self) -> list:
         # Voila's contents API (a listing of the served folder, and each notebook's source)
         # is not served: the pages do not use it, and nobody needs it.
-        replaced = {TornadoVoilaHandler: PageHandler, VoilaKernelWebsocketHandler: WidgetsOnlyChannels}
+        replaced = {
+            TornadoVoilaHandler: PageHandler,
+            VoilaKernelWebsocketHandler: WidgetsOnlyChannels,
+        }
         handlers = [
             (route, replaced.get(handler, handler), *rest)
             for route, handler, *rest in super().init_handlers()
