@@ -58,6 +58,14 @@ SMOKE = {
             rf"^launch to whole page: baseline voila\s+{NUMBER}",
         ],
     ),
+    "hub_sign_in": (
+        [],
+        [
+            rf"^through the Hub: sign-in page to interactive\s+{NUMBER}",
+            rf"^baseline, standalone: form to interactive\s+{NUMBER}",
+            rf"^ratio Hub / standalone \(medians\)\s+{NUMBER}x",
+        ],
+    ),
     "sessions": (
         [],
         [
@@ -68,7 +76,7 @@ SMOKE = {
         ],
     ),
 }
-NEEDS_BROWSER = {"page_load", "sessions"}
+NEEDS_BROWSER = {"page_load", "sessions", "hub_sign_in"}
 
 
 def test_every_benchmark_has_a_smoke_run():
