@@ -55,8 +55,6 @@ def write_config(args: argparse.Namespace) -> int:
 def start(args: argparse.Namespace) -> int:
     from toolkit.cli.serve import prepare
 
-    if getattr(args, "hub_command", None) == "config":
-        return write_config(args)
     config = Path(args.config)
     if not config.is_file():
         raise CommandError(
