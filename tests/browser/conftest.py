@@ -128,6 +128,22 @@ def _stop(proc: subprocess.Popen) -> None:
         pass
 
 
+def server_env(home: Path, settings: dict[str, str]) -> dict[str, str]:
+    """The environment of a server of the data folder `home` (its SQLite store), with these
+    settings, and the tools of this environment first on the PATH."""
+    bin_dir = os.path.dirname(sys.executable)
+    env = {
+        **os.environ,
+        "ESAFETY_HOME": str(home),
+        "ESAFETY_GRADING": str(home / "grading"),
+        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+        "PYTHONUNBUFFERED": "1",
+        **settings,
+    }
+    env.pop("ESAFETY_DATABASE_URL", None)
+    return env
+
+
 @contextmanager
 def serving(home: Path, *extra: str, env_extra: dict | None = None) -> Iterator[Server]:
     """`esafety serve` (with any extra arguments) on a free port for a data folder, stopped after."""
@@ -140,18 +156,8 @@ def serving(home: Path, *extra: str, env_extra: dict | None = None) -> Iterator[
     finally:
         os.umask(previous)
 
-    bin_dir = os.path.dirname(sys.executable)
-    env = {
-        **os.environ,
-        "ESAFETY_HOME": str(home),
-        "ESAFETY_GRADING": str(home / "grading"),
-        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
-        "PYTHONUNBUFFERED": "1",
-        # Two sign-in pages kept ready, not a staff meeting's worth: tests open a page at a time.
-        "ESAFETY_POOL_SIZE": "2",
-        **(env_extra or {}),
-    }
-    env.pop("ESAFETY_DATABASE_URL", None)
+    # Two sign-in pages kept ready, not a staff meeting's worth: tests open a page at a time.
+    env = server_env(home, {"ESAFETY_POOL_SIZE": "2", **(env_extra or {})})
     log = home / f"serve{'-'.join(extra)}.log"
     log.touch(mode=0o600)
     port = free_port()

@@ -18,7 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.browser.conftest import SCHOOL, free_port, http_get
+from tests.browser.conftest import SCHOOL, free_port, http_get, server_env
 from toolkit.store import NewLearner, Store
 
 START_TIMEOUT_S = 120  # the Hub, its proxy and both services answering (quizzes built first)
@@ -147,18 +147,12 @@ def running_hub(
 ) -> Iterator[Hub]:
     """`esafety hub config` then `esafety hub` for a new school in `home`, stopped after."""
     db_url, codes = make_school(home)
-    bin_dir = os.path.dirname(sys.executable)
-    env = {
-        **os.environ,
-        "ESAFETY_HOME": str(home),
-        "ESAFETY_GRADING": str(home / "grading"),
-        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
-        "PYTHONUNBUFFERED": "1",
+    settings = {
         "ESAFETY_POOL_SIZE": "0",  # no page made ahead: a kernel is someone's page
         "OAUTH_CLIENT_SECRET": "a-test-secret",
         **(env_extra or {}),
     }
-    env.pop("ESAFETY_DATABASE_URL", None)
+    env = server_env(home, settings)
     port = free_port()
     ports = {
         "--hub-port": free_port(),

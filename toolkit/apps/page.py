@@ -261,15 +261,7 @@ class SignInApp(App):
         )
         self.show(
             [
-                w.HTML(
-                    fragment(
-                        TEMPLATE,
-                        "sign_in",
-                        school=self.profile.name,
-                        heading=self.heading,
-                        text=self.sign_in_text,
-                    )
-                ),
+                self.heading_html("sign_in", text=self.sign_in_text),
                 self.email,
                 self.code,
                 self.sign_in_button,
@@ -313,19 +305,12 @@ class SignInApp(App):
 
     def show_hub_exit(self, message: str) -> None:
         """Under the Hub, a page with nothing of the last person: why, and the way out."""
-        self.show(
-            [
-                w.HTML(
-                    fragment(
-                        TEMPLATE,
-                        "hub_exit",
-                        school=self.profile.name,
-                        heading=self.heading,
-                        message=message,
-                        logout=self.hub.logout_url,
-                    )
-                )
-            ]
+        self.show([self.heading_html("hub_exit", message=message, logout=self.hub.logout_url)])
+
+    def heading_html(self, macro: str, **values) -> w.HTML:
+        """The page's heading (the school, what the page is for) and the macro's words."""
+        return w.HTML(
+            fragment(TEMPLATE, macro, school=self.profile.name, heading=self.heading, **values)
         )
 
     def refuse(self, message: str) -> None:

@@ -14,6 +14,7 @@ from jupyterhub.handlers.login import LoginHandler
 from oauthenticator.azuread import AzureAdOAuthenticator
 from oauthenticator.generic import GenericOAuthenticator
 from oauthenticator.google import GoogleOAuthenticator
+from oauthenticator.oauth2 import OAuthenticator
 from traitlets import default
 
 from toolkit import settings
@@ -81,8 +82,10 @@ class AccessCodeAuthenticator(RosterGate, Authenticator):
         return {"name": person.email}
 
 
-class SchoolOIDCAuthenticator(RosterGate, GenericOAuthenticator):
-    """Any OpenID Connect provider: the email claim is the name; the roster decides the rest."""
+class SchoolAccount(RosterGate, OAuthenticator):
+    """A school account through OAuth: the email claim is the name; the roster decides the rest."""
+
+    account = "your school account"  # on the Hub's button: "Sign in with ..."
 
     @default("username_claim")
     def _username_claim(self) -> str:
@@ -94,31 +97,23 @@ class SchoolOIDCAuthenticator(RosterGate, GenericOAuthenticator):
 
     @default("login_service")
     def _login_service(self) -> str:
-        return "your school account"
+        return self.account
 
 
-class SchoolEntraAuthenticator(RosterGate, AzureAdOAuthenticator):
-    """Microsoft Entra ID (Azure AD): the email claim is the name."""
-
-    @default("username_claim")
-    def _username_claim(self) -> str:
-        return "email"
-
-    @default("scope")
-    def _scope(self) -> list[str]:
-        return ["openid", "email", "profile"]
-
-    @default("login_service")
-    def _login_service(self) -> str:
-        return "your Microsoft school account"
+class SchoolOIDCAuthenticator(SchoolAccount, GenericOAuthenticator):
+    """Any OpenID Connect provider."""
 
 
-class SchoolGoogleAuthenticator(RosterGate, GoogleOAuthenticator):
-    """Google Workspace: the email is the name; `hosted_domain` limits it to the school's."""
+class SchoolEntraAuthenticator(SchoolAccount, AzureAdOAuthenticator):
+    """Microsoft Entra ID (Azure AD)."""
 
-    @default("login_service")
-    def _login_service(self) -> str:
-        return "your Google school account"
+    account = "your Microsoft school account"
+
+
+class SchoolGoogleAuthenticator(SchoolAccount, GoogleOAuthenticator):
+    """Google Workspace: `hosted_domain` limits it to the school's own accounts."""
+
+    account = "your Google school account"
 
 
 AUTHENTICATORS = {
