@@ -126,10 +126,11 @@ def test_nothing_starts_before_sign_in_and_no_server_or_files_api_is_reachable(p
         assert "staff.ipynb" not in text and "SQLite" not in text, path
 
 
-def test_closing_the_page_ends_its_kernel_within_ten_seconds(browser, hub):
+def test_closing_or_leaving_the_page_ends_its_kernel_within_ten_seconds(browser, hub):
     context = browser.new_context()
     page = context.new_page()
-    before = len(hub.kernels())
+    kernels_before = hub.kernels()
+    before = len(kernels_before)
     sign_in(page, hub, "teacher")
     expect(button(page, "Sign out")).to_be_enabled(timeout=RENDER_TIMEOUT_MS)
     assert len(hub.kernels()) == before + 1
@@ -137,6 +138,15 @@ def test_closing_the_page_ends_its_kernel_within_ten_seconds(browser, hub):
     closed = time.monotonic()
     wait_until(lambda: len(hub.kernels()) == before, 10, "the page's kernel ended")
     assert time.monotonic() - closed <= 10
+
+    page = context.new_page()  # leaving a page for another ends its kernel too
+    page.goto(hub.url + STAFF)
+    expect(button(page, "Sign out")).to_be_enabled(timeout=RENDER_TIMEOUT_MS)
+    (staff,) = set(hub.kernels()) - set(kernels_before)
+    page.goto(hub.url + CLASSROOM)
+    left = time.monotonic()
+    wait_until(lambda: staff not in hub.kernels(), 10, "the left page's kernel ended")
+    assert time.monotonic() - left <= 10
     context.close()
 
 
