@@ -41,6 +41,11 @@ def sign_in(page: Page, hub, key: str, path: str = STAFF) -> float:
 
 
 def test_a_teacher_signs_in_with_the_school_account_and_gets_the_staff_page(page, hub):
+    page.goto(hub.url + STAFF)
+    expect(
+        page.get_by_role("heading", name="safeguarding and social media training")
+    ).to_be_visible()
+    assert axe_findings(page, "the Hub's sign-in page") == []
     started = sign_in(page, hub, "teacher")
     expect(button(page, "Sign out")).to_be_enabled(timeout=RENDER_TIMEOUT_MS)
     print(f"sign-in page to interactive staff page: {time.monotonic() - started:.1f} s")

@@ -45,6 +45,7 @@ CSS = """
 }
 .esafety a.esafety-link-button { display: inline-block; padding: 0.5rem 1rem; border-radius: 6px;
   background: #0b4f8a; color: #ffffff; border: 2px solid #0b4f8a; text-decoration: none; }
+.esafety a:not(.esafety-link-button) { color: #0b4f8a; text-decoration: underline; }
 .esafety a:focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
 .esafety .esafety-alert { border-left: 6px solid #a11d21; background: #fdecea; padding: 0.5rem 1rem; }
 .esafety .esafety-notice { border-left: 6px solid #0b4f8a; background: #e8f0f8; padding: 0.5rem 1rem; }

@@ -106,6 +106,7 @@ def config_text(options: HubOptions) -> str:
         "JupyterHub.cookie_secret_file": str(hub_dir / "jupyterhub_cookie_secret"),
         "JupyterHub.pid_file": str(hub_dir / "jupyterhub.pid"),
         "JupyterHub.template_paths": [str(TEMPLATES / "hub")],
+        "JupyterHub.template_vars": {"school": options.school},
         # No servers: the pages are services; the users' own role grants no server scopes.
         "JupyterHub.spawner_class": "toolkit.hub.spawner.NoServers",
         "JupyterHub.implicit_spawn_seconds": 0,
