@@ -479,3 +479,24 @@ def test_a_store_deleted_while_a_learner_plays_is_shown_and_logged(
     assert "was deleted or replaced" in caplog.text and "esafety init" in caplog.text
     assert app.run.phase == "choosing" and app.run.path == []
     assert not (tmp_path / "esafety.db").exists()
+
+
+def test_a_quoted_item_of_a_do_not_list_keeps_its_negation(catalogue):
+    """Is an item of a list of things not to do quoted with the list's "Do not", marked as
+    added, never as an instruction?"""
+    from toolkit.html import fragment
+
+    clause = catalogue.profile("bury-ce-primary").clause("social-networking-7")
+    html = fragment(
+        "apps/staff.html.j2",
+        "feedback",
+        title="t",
+        decision=1,
+        label="l",
+        outcome="unsafe",
+        outcome_text="o",
+        text="x",
+        policy="p",
+        citations=[clause],
+    )
+    assert "<blockquote>[Do not] Include material that is abusive" in html

@@ -58,3 +58,51 @@ def test_profile_clauses_quote_the_policy(school):
     profile = load_catalogue(PROJECT_ROOT).profiles[school]
     for clause in profile.clauses:
         assert " ".join(clause.text.split()) in policy, clause.id
+
+
+# The first words of a list item that is an instruction only with the list's "Do not" before it.
+BARE_VERBS = {
+    "include",
+    "bring",
+    "post",
+    "share",
+    "use",
+    "make",
+    "accept",
+    "add",
+    "send",
+    "discuss",
+    "comment",
+    "upload",
+    "publish",
+    "reveal",
+    "disclose",
+    "name",
+    "identify",
+    "contact",
+}
+
+
+def source_items(source: str) -> list[str]:
+    """The policy's paragraphs and list items, in order, each on one line."""
+    text = source.replace("**", "")
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n(?=\s*[-*•] )", text) if p.strip()]
+
+
+@pytest.mark.parametrize(
+    "school", sorted(p.stem for p in (PROJECT_ROOT / "policies").glob("*.yaml"))
+)
+def test_items_of_a_do_not_list_keep_their_negation(school):
+    """Does every clause that continues a list of things not to do (the item before it says
+    "Do not") but starts with a bare verb carry the list's "Do not", so that it is never
+    quoted as an instruction?"""
+    items = source_items((SOURCES / f"{school}.txt").read_text(encoding="utf-8"))
+    profile = load_catalogue(PROJECT_ROOT).profiles[school]
+    by_text = {" ".join(c.text.split()): c for c in profile.clauses}
+    negated = False  # the item before is one of things not to do
+    for item in items:
+        clause = by_text.get(item)
+        bare = item.split(" ", 1)[0].lower() in BARE_VERBS
+        if clause is not None and bare and negated:
+            assert clause.lead_in == "Do not", f"{clause.id}: {item[:60]}"
+        negated = item.lower().startswith("do not") or (negated and bare)

@@ -60,6 +60,13 @@ class Clause(Model):
     id: Slug
     section: Text
     text: Text = Field(description="The policy's own words.")
+    lead_in: str | None = Field(
+        None,
+        max_length=40,
+        description="Words the policy's list puts before this item (for example 'Do not') when "
+        "the item's own words leave them out; shown in square brackets before the quote, so "
+        "that an item of a list of things not to do never reads as an instruction.",
+    )
     audience: list[Audience] = Field(min_length=1)
     strength: Strength
 
