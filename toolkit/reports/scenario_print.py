@@ -121,7 +121,10 @@ def as_html(printout: Printout) -> str:
 def as_text(printout: Printout) -> str:
     """Plain text wrapped at 80 columns, for a reviewer's editor or a quick print."""
     lines = [*_heading(f"Scenarios for {printout.school}", "="), ""]
-    lines += _wrap(f"As this school's staff see them, with the clauses of {printout.policy}.")
+    lines += _wrap(
+        "As this school's staff see them, with the clauses each choice cites from the "
+        f"school's “{printout.policy}”."
+    )
     if len(printout.scenarios) > 1:
         lines += ["", *_heading("Contents", "-")]
         module = None
