@@ -20,6 +20,7 @@ from toolkit.cli import (
     quizzes,
     report,
     roster,
+    scenarios,
     serve,
 )
 from toolkit.cli.errors import is_expected
@@ -34,6 +35,7 @@ COMMANDS = [
     content.add_coverage,
     classroom.add_classes,
     classroom.add_lessons,
+    scenarios.add,
     report.add,
     learner.add,
     quizzes.add_quizzes,

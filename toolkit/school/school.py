@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from toolkit.content import (
     Catalogue,
+    Choice,
+    Clause,
     Lesson,
     Module,
     QuizBank,
@@ -68,6 +70,17 @@ class School:
     def scenario(self, scenario_id: str) -> Scenario:
         # The catalogue keeps rendered scenarios (and the content cache holds them rendered).
         return self.catalogue.scenario_for(scenario_id, self.id)
+
+    def cited_clauses(self, choice: Choice) -> list[Clause]:
+        """The clauses of this school's policy that a choice cites, quoted from its profile, in
+        the order cited; another school's citations are never this school's words."""
+        prefix = f"{self.id}#"
+        return [self.profile.clause(c[len(prefix) :]) for c in choice.cites if c.startswith(prefix)]
+
+    def scenarios_in_order(self) -> list[Scenario]:
+        """Every scenario as this school reads it, module by module in the course's order."""
+        modules = sorted(self.catalogue.modules.values(), key=lambda m: (m.order, m.id))
+        return [s for module in modules for s in self.scenarios_in(module.id)]
 
     def quiz(self, module_id: str) -> QuizBank:
         if module_id not in self._quizzes:
