@@ -143,3 +143,17 @@ def test_html_escapes_a_hostile_school_and_clause(catalogue):
     assert str(escape(HOSTILE)) in html
     assert html.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in html
     assert "@media print" in html and "break-before:page" in html
+
+
+def test_an_item_of_a_do_not_list_is_printed_with_its_negation(catalogue):
+    """Is a quoted item of a list of things not to do printed with the list's "Do not"?"""
+    school = School.resolve(catalogue, "bury-ce-primary")
+    quoted = [
+        citation.text
+        for scenario in school.scenarios_in_order()
+        for step in scenario_print.printed_scenario(school, scenario.id).steps
+        for choice in step.choices
+        for citation in choice.citations
+        if citation.clause_id == "social-networking-7"
+    ]
+    assert quoted and all(q.startswith("[Do not] Include material") for q in quoted)

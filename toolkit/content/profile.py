@@ -70,6 +70,11 @@ class Clause(Model):
     audience: list[Audience] = Field(min_length=1)
     strength: Strength
 
+    @property
+    def quoted(self) -> str:
+        """The clause as it is quoted to staff: any lead-in in square brackets, then its words."""
+        return f"[{self.lead_in}] {self.text}" if self.lead_in else self.text
+
 
 class SchoolProfile(Model):
     schema_version: int

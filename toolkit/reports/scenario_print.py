@@ -95,7 +95,7 @@ def printed_scenario(school: School, scenario_id: str) -> PrintedScenario:
                 feedback=choice.feedback,
                 next_step=None if choice.next is None else number[choice.next],
                 citations=[
-                    PrintedCitation(policy, clause.section, clause.id, clause.text)
+                    PrintedCitation(policy, clause.section, clause.id, clause.quoted)
                     for clause in school.cited_clauses(choice)
                 ],
             )
