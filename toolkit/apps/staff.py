@@ -300,7 +300,7 @@ class StaffApp(SignInApp):
                 outcome_text=OUTCOME_TEXT[choice.outcome],
                 text=choice.feedback,
                 policy=self.profile.policy.title,
-                citations=[self.profile.clause(c.split("#", 1)[1]) for c in choice.cites],
+                citations=self.school.clauses(choice.cites),
             )
         )
         last = choice.next is None

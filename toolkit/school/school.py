@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from toolkit.content import (
     Catalogue,
+    Clause,
     Lesson,
     Module,
     QuizBank,
@@ -62,6 +64,12 @@ class School:
     def render(self, text: str) -> str:
         """One piece of content text as this school reads it."""
         return self.profile.render(text)
+
+    def clauses(self, cites: Iterable[str]) -> list[Clause]:
+        """This school's own clauses among these citations ("school-id#clause-id"), in their
+        order; another school's are passed over, so none is ever shown as this school's."""
+        prefix = f"{self.id}#"
+        return [self.profile.clause(c.removeprefix(prefix)) for c in cites if c.startswith(prefix)]
 
     # --- content as this school reads it ------------------------------------------------
 
