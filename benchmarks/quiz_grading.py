@@ -48,6 +48,7 @@ def answer_all(page) -> None:
                 box.value = option.id in key
         else:
             widget.value = next(iter(key))
+    page.reflection.value = "I would not reply, and I would tell the DSL the same day."
 
 
 def summary(name: str, values: list[float]) -> str:

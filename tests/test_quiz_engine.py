@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from toolkit.engine import EngineError, QuizRun
+from toolkit.engine import EngineError, QuizRun, reflection_too_short, reflection_words
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +75,23 @@ def test_expected_score_follows_the_key(bank):
     run.answer(1, [wrong])
     assert run.expected_score() == 80
     assert [qid for qid, _ in run.submission()] == [d.question.id for d in run.drawn]
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        ("", 0),
+        (None, 0),
+        ("  \n\t ", 0),
+        ("... !!!", 0),
+        ("Fine.", 1),
+        ("don't", 1),
+        ("follow-up", 1),
+        ("I'd tell the DSL.", 4),
+        ("Réfléchir d'abord", 2),
+    ],
+)
+def test_words_in_a_reflection_are_counted_as_a_reader_would(written, words):
+    """Are spaces and punctuation no words, and "don't" or "follow-up" one word each?"""
+    assert reflection_words(written) == words
+    assert reflection_too_short(written) is (words < 2)

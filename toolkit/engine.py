@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -239,6 +240,21 @@ class QuizRun:
             self.answers.get(i) == d.question.correct_ids() for i, d in enumerate(self.drawn, 1)
         )
         return round(100 * right / len(self.drawn))
+
+
+# A reflection must say something for the DSL to mark: a blank or a single word is refused.
+REFLECTION_MIN_WORDS = 2
+WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")  # "don't" and "follow-up" are one word each
+
+
+def reflection_words(text: str | None) -> int:
+    """How many words a written reflection has; spaces and punctuation alone are none."""
+    return len(WORD.findall(text or ""))
+
+
+def reflection_too_short(text: str | None) -> bool:
+    """Is this reflection blank or a single word, so that it is refused before marking?"""
+    return reflection_words(text) < REFLECTION_MIN_WORDS
 
 
 # --- classroom lesson ---------------------------------------------------------------------

@@ -15,9 +15,13 @@ from tests.apps.test_staff import click
 from tests.conftest import SCHOOL
 from toolkit import grading
 from toolkit.apps.staff import StaffApp
+from toolkit.content import load_catalogue
+from toolkit.school.school import School
+from toolkit.settings import PROJECT_ROOT
 from toolkit.store import NewLearner
 
 MODULE = "contact"
+REFLECTION = "I would not reply. I would keep a screenshot and tell the DSL the same day."
 
 
 @pytest.fixture
@@ -37,7 +41,7 @@ def app(store, catalogue, course, learner_and_code, school):
 
 
 def answer(page, right: bool) -> None:
-    """Fill in every question, by the key or against it."""
+    """Fill in every question, by the key or against it, and write a reflection."""
     for slot, (drawn, widget) in enumerate(zip(page.run.drawn, page.inputs, strict=True), 1):
         key = set(drawn.question.correct_ids())
         wanted = key if right else {next(o.id for o in drawn.question.options if o.id not in key)}
@@ -47,6 +51,11 @@ def answer(page, right: bool) -> None:
         else:
             widget.value = next(iter(wanted))
         assert sorted(page.chosen(slot)) == sorted(wanted)
+    page.reflection.value = REFLECTION
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
 
 
 def submit_and_wait(page) -> None:
@@ -104,16 +113,108 @@ def test_failing_retrying_and_passing_completes_the_module(app, store, catalogue
     assert (progress.status, progress.best_score, progress.attempts) == ("passed", 100, 2)
 
 
-def test_feedback_never_shows_the_right_options(app, store):
-    """Does a failed result show the chosen options' feedback but not which options were right?"""
+def items_of(page) -> list[BeautifulSoup]:
+    """The review's questions, in the order they were shown."""
+    return BeautifulSoup(page.result.value, "html.parser").select("ol.esafety-quiz-answers > li")
+
+
+def test_the_review_names_the_right_answers_and_quotes_the_schools_policy(app, school):
+    """After a failed attempt, does every question's review say "Not right.", give the choice
+    with its feedback, name each right answer with why, and quote the school's own clauses?"""
     app.quiz_buttons[MODULE].click()
     page = app.quiz
     answer(page, right=False)
     submit_and_wait(page)
-    for drawn in page.run.drawn:
+    items = items_of(page)
+    assert len(items) == len(page.run.drawn)
+    for item, drawn in zip(items, page.run.drawn, strict=True):
+        text = squash(item.get_text(" "))
+        assert squash(item.select_one(".esafety-quiz-verdict").get_text()).startswith("Not right.")
+        assert squash(drawn.question.text) in text
         for option in drawn.question.options:
             if option.correct:
-                assert option.feedback not in page.result.value
+                assert squash(f"{option.text} (you missed this) {option.feedback}") in text
+        quoted = [squash(b.get_text()) for b in item.select("blockquote")]
+        assert quoted == [squash(c.text) for c in school.clauses(drawn.question.cites)] != []
+    heading = page.title
+    assert app.body.children[0] is heading and heading.value.endswith(": your result")
+
+
+def test_a_hostile_reflection_is_reviewed_as_text(app):
+    """Is a reflection full of markup sent, and shown back in the review, as the words typed?"""
+    app.quiz_buttons[MODULE].click()
+    page = app.quiz
+    answer(page, right=True)
+    page.reflection.value = (
+        '<script>alert("x")</script> <img src=x onerror=alert(1)> I tell the DSL.'
+    )
+    submit_and_wait(page)
+    html = page.result.value
+    assert "<script>" not in html and "<img" not in html
+    assert (
+        "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;" in html
+    )
+
+
+def test_a_school_with_no_clause_for_the_quiz_says_its_policy_is_silent(
+    store, course, learner_and_code, tmp_path
+):
+    """For a school added with its own profile, whose policy no question cites yet, does each
+    question's review say the policy is silent, quote no clause, and name no other school's?"""
+    shipped = (PROJECT_ROOT / "policies" / f"{SCHOOL}.yaml").read_text(encoding="utf-8")
+    added = tmp_path / "hill-top-primary.yaml"
+    added.write_text(shipped.replace(f'id: "{SCHOOL}"', 'id: "hill-top-primary"'), "utf-8")
+    school = School.resolve(load_catalogue(PROJECT_ROOT, [added]), "hill-top-primary")
+    app = StaffApp(
+        store, school, grader=functools.partial(grading.grade, course), rng=random.Random(4)
+    )
+    learner, code = learner_and_code
+    app.email.value, app.code.value = learner.email, code
+    app.sign_in_button.click()
+    app.quiz_buttons[MODULE].click()
+    page = app.quiz
+    answer(page, right=True)
+    submit_and_wait(page)
+    assert "You passed" in page.result.value
+    for item in items_of(page):
+        assert item.select("blockquote") == [] and "(clause " not in item.get_text()
+        (silent,) = item.select(".esafety-policy-silent")
+        assert "says nothing about this" in silent.get_text()
+
+
+@pytest.mark.parametrize("written", ["", "   \n\t  ", "Fine.", "  ok  "])
+def test_a_blank_or_one_word_reflection_is_refused_and_nothing_is_lost(app, store, written):
+    """Is a blank, white-space or one-word reflection refused before marking with a prompt that
+    says what a useful one holds, every answer and the words typed kept, and then accepted once
+    a real reflection is written?"""
+    learner = app.learner
+    app.quiz_buttons[MODULE].click()
+    page = app.quiz
+    answer(page, right=True)
+    chosen = [page.chosen(slot) for slot in range(1, len(page.run.drawn) + 1)]
+    page.reflection.value = written
+    shown = app.body.children
+    page.submit_button.click()
+    assert "Please write a little more in your reflection" in app.alert.value
+    assert "two or three sentences in your own words" in app.alert.value
+    assert "Please answer every question" not in app.alert.value
+    assert page.worker is None and not page.sent and not page.submit_button.disabled
+    assert app.body.children == shown and page.reflection.value == written
+    assert [page.chosen(slot) for slot in range(1, len(page.run.drawn) + 1)] == chosen
+    assert store.quiz_progress(learner.id, [MODULE])[MODULE].status == "not taken"
+    page.reflection.value = REFLECTION
+    submit_and_wait(page)
+    assert "You passed" in page.result.value and REFLECTION in page.result.value
+
+
+def test_gaps_and_a_short_reflection_are_asked_for_at_once(app):
+    """With a question unanswered and no reflection, does one message ask for both?"""
+    app.quiz_buttons[MODULE].click()
+    page = app.quiz
+    page.submit_button.click()
+    assert "Please answer every question first" in app.alert.value
+    assert "Please write a little more in your reflection" in app.alert.value
+    assert page.worker is None
 
 
 def test_every_question_needs_an_answer(app):
@@ -255,8 +356,8 @@ def test_a_second_press_of_submit_does_nothing(app, store, learner_and_code):
 
 def test_a_multiple_answer_question_half_right_says_which_parts(app, catalogue):
     """With one of the right options of a multiple-answer question chosen, is it "Partly
-    right", saying how many right answers were found and missed, and is each chosen option
-    marked right, without naming the missed ones?"""
+    right", saying how many right answers were found and missed, the chosen option marked
+    right and each missed one named as missed?"""
     app.quiz_buttons[MODULE].click()
     page = app.quiz
     answer(page, right=True)
@@ -267,10 +368,14 @@ def test_a_multiple_answer_question_half_right_says_which_parts(app, catalogue):
     for option, box in zip(drawn.options, page.inputs[slot - 1].children, strict=True):
         box.value = option.id == key[0]
     submit_and_wait(page)
-    items = BeautifulSoup(page.result.value, "html.parser").select("ol > li")
-    item = " ".join(items[slot - 1].get_text(" ").split())
-    assert item.startswith("Partly right.")
-    assert f"You found 1 of the {len(key)} right answers and missed {len(key) - 1}." in item
-    assert "(a right answer)" in item
+    item = items_of(page)[slot - 1]
+    verdict = squash(item.select_one(".esafety-quiz-verdict").get_text())
+    assert verdict == (
+        f"Partly right. You found 1 of the {len(key)} right answers and missed {len(key) - 1}."
+    )
+    first = drawn.question.option(key[0])
+    chosen = [squash(li.get_text(" ")) for li in item.select("ul.esafety-quiz-chosen > li")]
+    assert chosen == [squash(f"{first.text} (a right answer) {first.feedback}")]
+    text = squash(item.get_text(" "))
     for missed in key[1:]:
-        assert " ".join(drawn.question.option(missed).text.split()) not in item
+        assert squash(f"{drawn.question.option(missed).text} (you missed this)") in text

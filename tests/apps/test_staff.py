@@ -499,4 +499,5 @@ def test_a_quoted_item_of_a_do_not_list_keeps_its_negation(catalogue):
         policy="p",
         citations=[clause],
     )
-    assert "<blockquote>[Do not] Include material that is abusive" in html
+    assert ">[Do not] Include material that is abusive" in html
+    assert "Your policy: p, section" in html

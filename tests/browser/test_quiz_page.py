@@ -1,5 +1,6 @@
-"""A module quiz as a person meets it in Chromium: the result, where the focus goes, a double
-press of Submit, and what marking writes to the server's log."""
+"""A module quiz as a person meets it in Chromium: the result and its review, where the focus
+goes, a reflection too short to send, a double press of Submit, and what marking writes to the
+server's log."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ SCHOOL = "barley-lane-primary"
 MODULE = "contact"
 MARKING_TIMEOUT_MS = 60_000  # nbgrader starts a kernel to mark the quiz
 ALARMS = ("CRITICAL", "not trusted")
+REFLECTION = "I would not reply. I would keep a screenshot and tell the DSL the same day."
 
 
 def bank_of(catalogue):
@@ -52,8 +54,11 @@ def open_quiz(page: Page, server, catalogue, key: str) -> tuple[int, QuizRun]:
     return learner_id, run
 
 
-def answer_on_screen(page: Page, run: QuizRun, partly: int | None = None) -> None:
-    """Every question by the key, but slot `partly`: only its first right option."""
+def answer_on_screen(
+    page: Page, run: QuizRun, partly: int | None = None, reflection: str = REFLECTION
+) -> None:
+    """Every question by the key, but slot `partly`: only its first right option; then the
+    reflection."""
     for slot, drawn in enumerate(run.drawn, 1):
         wanted = drawn.question.correct_ids()
         if slot == partly:
@@ -63,6 +68,7 @@ def answer_on_screen(page: Page, run: QuizRun, partly: int | None = None) -> Non
         for option_id in wanted:
             name = squash(drawn.question.option(option_id).text)
             box.get_by_role(role, name=name, exact=True).check()
+    page.get_by_label("Reflection", exact=True).fill(reflection)
 
 
 def log_since(server, mark: int) -> list[str]:
@@ -92,10 +98,12 @@ def test_the_result_is_read_from_its_heading_and_says_what_was_partly_right(
     expect(page.get_by_text("Your score is 80%.")).to_be_in_viewport()
 
     item = page.locator("ol.esafety-quiz-answers > li").nth(slot - 1)
-    text = squash(item.inner_text())
-    assert text.startswith("Partly right.")
-    assert f"You found 1 of the {wanted} right answers and missed {wanted - 1}." in text
-    assert "(a right answer)" in text
+    verdict = squash(item.locator(".esafety-quiz-verdict").inner_text())
+    assert (
+        verdict
+        == f"Partly right. You found 1 of the {wanted} right answers and missed {wanted - 1}."
+    )
+    assert "(a right answer)" in squash(item.inner_text())
     for drawn_item in page.locator("ul.esafety-quiz-chosen > li").all():
         option = drawn_item.locator(".esafety-quiz-option").bounding_box()
         feedback = drawn_item.locator(".esafety-quiz-feedback").bounding_box()
@@ -128,3 +136,53 @@ def test_a_double_press_of_submit_marks_once_and_shows_no_alert(page, server, ca
         store.close()
     assert len(attempts) == 1 and attempts[0]["submitted_at"] is not None
     assert progress.attempts == 1 and len(answers) == len(run.drawn)
+
+
+def test_a_one_word_reflection_is_refused_then_the_review_teaches(page, server, catalogue):
+    """Is a one-word reflection refused with a prompt, the focus in the reflection and every
+    answer still ticked; once written, is the review read from its heading, a section per
+    question with the right answers and the school's own clauses, the reflection shown as the
+    words typed, and no serious accessibility finding?"""
+    _, run = open_quiz(page, server, catalogue, "quiz.review")
+    answer_on_screen(page, run, reflection="Fine.")
+    button(page, "Submit my answers").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Please write a little more in your reflection")
+    expect(alert).to_contain_text("two or three sentences in your own words")
+    reflection = page.get_by_label("Reflection", exact=True)
+    expect(reflection).to_be_focused()
+    expect(reflection).to_have_value("Fine.")
+    expect(page.get_by_text("Marking your answers")).to_have_count(0)
+    for slot, drawn in enumerate(run.drawn, 1):
+        role = "checkbox" if drawn.question.kind == "multiple" else "radio"
+        box = page.locator(f".esafety-question-{slot}")
+        for option_id in drawn.question.correct_ids():
+            name = squash(drawn.question.option(option_id).text)
+            expect(box.get_by_role(role, name=name, exact=True)).to_be_checked()
+
+    hostile = '<img src=x onerror="document.title=1"> I would tell the DSL.'
+    reflection.fill(hostile)
+    button(page, "Submit my answers").click()
+    heading = page.locator(".esafety-title", has_text=f"{bank_of(catalogue).title}: your result")
+    expect(heading).to_be_focused(timeout=MARKING_TIMEOUT_MS)
+    expect(page.get_by_role("heading", name="Review your answers", level=2)).to_be_visible()
+    items = page.locator("ol.esafety-quiz-answers > li")
+    expect(items).to_have_count(len(run.drawn))
+    profile = catalogue.profile(SCHOOL)
+    for slot, drawn in enumerate(run.drawn, 1):
+        item = items.nth(slot - 1)
+        expect(item.get_by_role("heading", name=f"Question {slot}", level=3)).to_be_visible()
+        expect(item.locator(".esafety-quiz-verdict")).to_have_text("Right.")
+        key = item.locator("ul.esafety-quiz-key > li")
+        expect(key).to_have_count(len(drawn.question.correct_ids()))
+        expect(
+            item.get_by_role("heading", name="What your school's policy says", level=4)
+        ).to_be_visible()
+        own = [c.split("#", 1)[1] for c in drawn.question.cites]  # the school's, as drawn
+        quoted = [squash(q) for q in item.locator("blockquote").all_inner_texts()]
+        assert quoted == [squash(profile.clause(c).text) for c in own] != []
+    expect(page.get_by_text(hostile, exact=True)).to_be_visible()
+    expect(page.locator("img[src=x]")).to_have_count(0)
+    assert page.title() != "1"
+    serious = axe_findings(page, "quiz review")
+    assert not serious, "serious or critical accessibility findings:\n" + "\n".join(serious)

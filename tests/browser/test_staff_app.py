@@ -316,6 +316,7 @@ def answer_quiz_in_page(page: Page, server, catalogue, learner_id: int, right: b
         role = "checkbox" if question.kind == "multiple" else "radio"
         for option_id in wanted:
             box.get_by_role(role, name=squash(question.option(option_id).text), exact=True).check()
+    page.get_by_label("Reflection", exact=True).fill("I would screenshot it and tell the DSL.")
     button(page, "Submit my answers").click()
 
 

@@ -60,7 +60,7 @@ def test_one_scenario_prints_all_of_it_and_only_this_schools_clauses(catalogue, 
         for choice in step.choices:
             assert shown(choice.label) and shown(choice.feedback)
             assert scenario_print.WORDS[choice.outcome] in seen
-            clauses = lunsford.cited_clauses(choice)
+            clauses = lunsford.clauses(choice.cites)
             assert clauses
             for clause in clauses:
                 assert shown(clause.text) and f"(clause {clause.id})" in seen

@@ -67,6 +67,12 @@ CSS = """
   white-space: normal;
 }
 .esafety .esafety-quiz-feedback { margin: 0.25rem 0 0.75rem; }
+.esafety h3 { font-size: 1.2rem; margin: 0.75rem 0 0.25rem; }
+.esafety h4 { font-size: 1.05rem; margin: 0.5rem 0 0.25rem; }
+.esafety .esafety-quiz-review { border-left: 6px solid #4a4a4a; padding-left: 1rem; margin-bottom: 1.5rem; }
+.esafety .esafety-quiz-right { border-left-color: #1e6b30; }
+.esafety .esafety-quiz-partly { border-left-color: #8a5300; }
+.esafety .esafety-quiz-not-right { border-left-color: #a11d21; }
 </style>
 """
 

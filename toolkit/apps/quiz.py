@@ -1,4 +1,4 @@
-"""The module quiz page: answer in widgets, marked by nbgrader in the background, results shown."""
+"""The module quiz page: answer in widgets, marked by nbgrader in the background, then reviewed."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import ipywidgets as w
 
 from toolkit.apps.page import action_button
+from toolkit.apps.quiz_review import review
 from toolkit.apps.words import say
 from toolkit.content import Module, QuizBank
-from toolkit.engine import DrawnQuestion, QuizRun
+from toolkit.engine import QuizRun, reflection_too_short
 from toolkit.grading import GradedQuiz, LearnerErased
 from toolkit.html import fragment, render
 from toolkit.school import rules
@@ -57,6 +58,7 @@ class QuizPage:
         self.ctx = ctx
         self.worker: threading.Thread | None = None
         self.sent = False  # being marked or marked: a second press of Submit does nothing
+        self.written = ""  # the reflection as it was submitted: what is marked and reviewed
         saved = ctx.store.open_quiz(ctx.learner.id, ctx.module.id, ctx.version)
         if saved is None:
             self.run = QuizRun.draw(ctx.bank, ctx.rng)
@@ -149,11 +151,19 @@ class QuizPage:
             return
         for slot in range(1, len(self.run.drawn) + 1):
             self.run.answer(slot, self.chosen(slot))
+        problems = []
         if self.run.unanswered:
             missing = ", ".join(str(s) for s in self.run.unanswered)
-            self.ctx.alert(say("quiz.unanswered", missing=missing))
+            problems.append(say("quiz.unanswered", missing=missing))
+        if reflection_too_short(self.reflection.value):
+            problems.append(say("quiz.reflection_short"))
+        if problems:  # nothing is changed: every answer and the reflection stay as they are
+            self.ctx.alert(" ".join(problems))
+            if not self.run.unanswered:
+                self.reflection.focus()
             return
         self.sent = True
+        self.written = self.reflection.value
         self.submit_button.disabled = True
         self.progress.value = fragment(TEMPLATE, "marking")
         self.worker = threading.Thread(target=self.ctx.guarded(self.mark), daemon=True)
@@ -173,7 +183,7 @@ class QuizPage:
                 self.ctx.learner.id,
                 self.ctx.bank,
                 self.run.submission(),
-                self.reflection.value,
+                self.written,
                 on_roster=self.on_roster,
             )
             answers = graded.answers(self.run.submission())
@@ -207,18 +217,22 @@ class QuizPage:
         self.ctx.show([title, message, leave], focus=title)
 
     def show_result(self, graded: GradedQuiz, passed: bool) -> None:
+        """The score, then the review of every question, read from the result's heading."""
         verdict = (
             say("quiz.passed") if passed else say("quiz.not_passed", pass_mark=self.ctx.pass_mark)
         )
-        items = [
-            answer_item(drawn, self.run.answers[slot], right)
-            for slot, (drawn, right) in enumerate(
-                zip(self.run.drawn, graded.correct, strict=True), 1
-            )
-        ]
+        school = self.ctx.school
         self.title = self.heading(say("quiz.result_title", title=self.ctx.bank.title))
         self.result = w.HTML(
-            render("apps/quiz_result.html.j2", score=graded.score, verdict=verdict, items=items)
+            render(
+                "apps/quiz_result.html.j2",
+                score=graded.score,
+                verdict=verdict,
+                items=review(self.run, graded.correct, school),
+                policy=school.profile.policy.title,
+                dsl=self.ctx.dsl,
+                reflection=self.written,
+            )
         )
         buttons = [self.ctx.back()]
         if not passed:
@@ -226,27 +240,3 @@ class QuizPage:
             self.retry_button.on_click(self.ctx.guarded(self.ctx.retake))
             buttons.insert(0, self.retry_button)
         self.ctx.show([self.title, self.result, *buttons], focus=self.title)
-
-
-def answer_item(drawn: DrawnQuestion, chosen_ids: list[str], right: bool) -> dict:
-    """One marked question for the result: the verdict, and each chosen option apart from its
-    feedback; for a multiple-answer question, how many right answers were found and missed."""
-    question = drawn.question
-    chosen = [question.option(i) for i in chosen_ids]
-    wanted = len(question.correct_ids())
-    found = sum(o.correct for o in chosen)
-    multiple = question.kind == "multiple"
-    verdict = say(
-        "quiz.right" if right else "quiz.partly_right" if multiple and found else "quiz.not_right"
-    )
-    return {
-        "question": question.text,
-        "verdict": verdict,
-        "right": right,
-        "multiple": multiple,
-        "found": found,
-        "wanted": wanted,
-        "missed": wanted - found,
-        "wrong": len(chosen) - found,
-        "chosen": [{"text": o.text, "feedback": o.feedback, "correct": o.correct} for o in chosen],
-    }

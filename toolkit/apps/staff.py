@@ -300,7 +300,7 @@ class StaffApp(SignInApp):
                 outcome_text=OUTCOME_TEXT[choice.outcome],
                 text=choice.feedback,
                 policy=self.profile.policy.title,
-                citations=self.school.cited_clauses(choice),
+                citations=self.school.clauses(choice.cites),
             )
         )
         last = choice.next is None

@@ -80,6 +80,11 @@ WORDS: MappingProxyType[str, str] = MappingProxyType(
         "quiz.reflection_placeholder": "A few sentences in your own words.",
         "quiz.submit": "Submit my answers",
         "quiz.unanswered": "Please answer every question first (not yet answered: {missing}).",
+        "quiz.reflection_short": (
+            "Please write a little more in your reflection before you submit. A useful "
+            "reflection is two or three sentences in your own words: what you would do now, "
+            "who you would tell, and why. Your answers are kept as they are."
+        ),
         "quiz.not_sent": "Your answers were not sent",
         "quiz.passed": "You passed.",
         "quiz.not_passed": "You have not passed yet: the pass mark is {pass_mark}%.",

@@ -96,7 +96,7 @@ def printed_scenario(school: School, scenario_id: str) -> PrintedScenario:
                 next_step=None if choice.next is None else number[choice.next],
                 citations=[
                     PrintedCitation(policy, clause.section, clause.id, clause.quoted)
-                    for clause in school.cited_clauses(choice)
+                    for clause in school.clauses(choice.cites)
                 ],
             )
             for choice in step.choices

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from toolkit.content import (
     Catalogue,
-    Choice,
     Clause,
     Lesson,
     Module,
@@ -65,17 +65,17 @@ class School:
         """One piece of content text as this school reads it."""
         return self.profile.render(text)
 
+    def clauses(self, cites: Iterable[str]) -> list[Clause]:
+        """This school's own clauses among these citations ("school-id#clause-id"), in their
+        order; another school's are passed over, so none is ever shown as this school's."""
+        prefix = f"{self.id}#"
+        return [self.profile.clause(c.removeprefix(prefix)) for c in cites if c.startswith(prefix)]
+
     # --- content as this school reads it ------------------------------------------------
 
     def scenario(self, scenario_id: str) -> Scenario:
         # The catalogue keeps rendered scenarios (and the content cache holds them rendered).
         return self.catalogue.scenario_for(scenario_id, self.id)
-
-    def cited_clauses(self, choice: Choice) -> list[Clause]:
-        """The clauses of this school's policy that a choice cites, quoted from its profile, in
-        the order cited; another school's citations are never this school's words."""
-        prefix = f"{self.id}#"
-        return [self.profile.clause(c[len(prefix) :]) for c in choice.cites if c.startswith(prefix)]
 
     def scenarios_in_order(self) -> list[Scenario]:
         """Every scenario as this school reads it, module by module in the course's order."""
