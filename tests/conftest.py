@@ -18,6 +18,7 @@ from toolkit.store import NewLearner, Store
 os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
 
 SCHOOL = "barley-lane-primary"
+SCHOOLS = sorted(p.stem for p in (PROJECT_ROOT / "policies").glob("*.yaml"))  # every shipped one
 SCENARIO = "friend-request-from-pupil"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.conftest import SCHOOLS
 from toolkit.apps.quiz_review import review
 from toolkit.content import QuizQuestion
 from toolkit.engine import DrawnQuestion, QuizRun
@@ -166,15 +167,6 @@ def test_a_school_whose_policy_is_silent_says_so_and_invents_nothing(catalogue, 
     for citation in other:
         clause = catalogue.profile(OTHER).clause(citation.split("#", 1)[1])
         assert squash(clause.text) not in text and f"(clause {clause.id})" not in text
-
-
-SCHOOLS = [
-    "barley-lane-primary",
-    "bury-ce-primary",
-    "lunsford-primary",
-    "st-benedicts-catholic-primary",
-    "the-learning-trust",
-]
 
 
 @pytest.mark.parametrize("school_id", SCHOOLS)

@@ -14,7 +14,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import insert
 
-from tests.conftest import SCENARIO, SCHOOL
+from tests.conftest import SCENARIO, SCHOOL, SCHOOLS
 from toolkit.apps.staff import StaffApp
 from toolkit.engine import EngineError
 from toolkit.school.school import School
@@ -424,15 +424,6 @@ def _path_to(scenario, target):
                 paths[choice.next] = [*paths[step_id], (step_id, i)]
                 todo.append(choice.next)
     return paths[target]
-
-
-SCHOOLS = [
-    "barley-lane-primary",
-    "bury-ce-primary",
-    "lunsford-primary",
-    "st-benedicts-catholic-primary",
-    "the-learning-trust",
-]
 
 
 @pytest.mark.parametrize("school", SCHOOLS)
