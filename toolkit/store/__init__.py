@@ -50,6 +50,7 @@ from toolkit.store.records import (
     ScenarioStanding,
     SchoolClass,
 )
+from toolkit.store.policy import ClauseWording, wording_digest
 from toolkit.store.sign_ins import FAILED_PER_CLIENT, FAILED_PER_EMAIL, SIGN_IN_WINDOW
 from toolkit.store.store import Store
 from toolkit.store.tables import (
