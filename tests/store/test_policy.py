@@ -31,8 +31,8 @@ def test_a_reworded_removed_and_added_clause_each_gain_a_row(store, monkeypatch)
         ("a", "Do not add pupils.", 1),
         ("b", "Be kind.", 1),
         ("a", "Never add pupils.", 2),
-        ("b", None, 2),
         ("c", "New rule.", 2),
+        ("b", None, 2),
     ]
     at(monkeypatch, 3)
     assert store.record_policy("s", [("a", "Never add pupils."), ("c", "New rule.")]) == 0
