@@ -74,7 +74,9 @@ class PolicyMixin(StoreCore):
                 .order_by(table.c.first_seen, table.c.id)
             ).all()
         return [
-            ClauseWording(r.clause_id, None if r.digest == GONE else r.text, clock.utc(r.first_seen))
+            ClauseWording(
+                r.clause_id, None if r.digest == GONE else r.text, clock.utc(r.first_seen)
+            )
             for r in rows
         ]
 

@@ -10,5 +10,7 @@ from toolkit.store.policy import PolicyMixin
 from toolkit.store.standings import StandingsMixin
 
 
-class Store(LearnersMixin, LifecycleMixin, DataRightsMixin, ClassesMixin, StandingsMixin, PolicyMixin):
+class Store(
+    LearnersMixin, LifecycleMixin, DataRightsMixin, ClassesMixin, StandingsMixin, PolicyMixin
+):
     """Domain operations on the progress store; open one per process."""
