@@ -35,6 +35,7 @@ from toolkit.store.errors import (
     UnknownClass,
     UnknownLearner,
 )
+from toolkit.store.policy import ClauseWording, wording_digest
 from toolkit.store.records import (
     DUTIES,
     TEACHING_ROLES,
@@ -50,7 +51,6 @@ from toolkit.store.records import (
     ScenarioStanding,
     SchoolClass,
 )
-from toolkit.store.policy import ClauseWording, wording_digest
 from toolkit.store.sign_ins import FAILED_PER_CLIENT, FAILED_PER_EMAIL, SIGN_IN_WINDOW
 from toolkit.store.store import Store
 from toolkit.store.tables import (
@@ -71,6 +71,8 @@ from toolkit.store.tables import (
 )
 
 __all__ = [
+    "ClauseWording",
+    "wording_digest",
     "SCHOOL_KEY",
     "CODE_SCRYPT_N",
     "DUTIES",
