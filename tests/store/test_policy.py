@@ -11,8 +11,9 @@ def at(monkeypatch, day: int) -> None:
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, day, 9, tzinfo=UTC))
 
 
-def test_recording_the_same_policy_twice_adds_nothing(store, monkeypatch):
+def test_recording_the_same_policy_twice_adds_nothing(any_store, monkeypatch):
     """Is noting an unchanged policy (or one with only its spacing changed) free of new rows?"""
+    store = any_store
     at(monkeypatch, 1)
     assert store.record_policy("s", [("a", "Do not add pupils."), ("b", "Be kind.")]) == 2
     assert store.record_policy("s", [("a", "Do not add pupils."), ("b", "Be kind.")]) == 0
@@ -20,8 +21,9 @@ def test_recording_the_same_policy_twice_adds_nothing(store, monkeypatch):
     assert store.record_policy("other", [("a", "Something else.")]) == 1
 
 
-def test_a_reworded_removed_and_added_clause_each_gain_a_row(store, monkeypatch):
+def test_a_reworded_removed_and_added_clause_each_gain_a_row(any_store, monkeypatch):
     """Does the history keep each wording with when it was first seen, and removals as None?"""
+    store = any_store
     at(monkeypatch, 1)
     store.record_policy("s", [("a", "Do not add pupils."), ("b", "Be kind.")])
     at(monkeypatch, 2)
