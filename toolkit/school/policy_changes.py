@@ -98,6 +98,9 @@ class PolicyTimeline:
         for row in rows:
             self._times.setdefault(row.clause_id, []).append(row.first_seen)
             self._texts.setdefault(row.clause_id, []).append(row.text)
+        # Nothing noted since the first record: no one has anything to replay (the usual case,
+        # and a trust's matrix then costs nothing more).
+        self.unchanged = all(row.first_seen == self.baseline for row in rows)
         self._stale: dict[str, list[bool]] = {
             c: [change(c, text, self.current.get(c)) is not None for text in texts]
             for c, texts in self._texts.items()
@@ -180,6 +183,9 @@ def replays(
     """What a learner replays: each scenario completed (quiz passed) before a clause it cites
     changed in substance; `*_done`/`*_passed` give the latest completion (pass) of each."""
 
+    if line.unchanged:
+        return Replays()
+
     def stale(done: Mapping[str, datetime | None], cites: Mapping[str, set[str]]) -> list[str]:
         return [
             item
@@ -199,6 +205,8 @@ def replays(
 def learner_replays(store: Store, school: School, learner: Learner) -> Replays:
     """What this learner is asked to replay because the school's policy changed since."""
     line = timeline(store, school)
+    if line.unchanged:
+        return Replays()
     scenario_cites = scenario_citations(school)
     progress = store.progress_for(learner.id, scenario_cites)
     done = {s: p.completed_at for s, p in progress.items()}
@@ -215,6 +223,8 @@ def learner_replays(store: Store, school: School, learner: Learner) -> Replays:
 def school_replays(store: Store, school: School) -> dict[int, Replays]:
     """Learner id -> what they replay, for each learner with anything to replay."""
     line = timeline(store, school)
+    if line.unchanged:
+        return {}
     scenario_cites, quiz_cites = scenario_citations(school), quiz_citations(school)
     scenarios, quizzes = store.scenario_standings(), store.quiz_standings()
     found = {}
