@@ -492,3 +492,45 @@ def test_a_quoted_item_of_a_do_not_list_keeps_its_negation(catalogue):
     )
     assert ">[Do not] Include material that is abusive" in html
     assert "Your policy: p, section" in html
+
+
+def test_a_policy_change_asks_for_a_replay_of_only_the_scenarios_citing_it(
+    store, catalogue, school, learner_and_code, monkeypatch
+):
+    """After a clause changes, does the page quote it, offer a replay of just the scenarios
+    done before that cite it, and stop asking once the replay is done?"""
+    from tests.school.test_policy_changes import changed_school
+    from toolkit.school import policy_changes
+    from toolkit.store import clock
+
+    learner, code = learner_and_code
+    moments = iter(datetime(2026, 9, 2, 9, minute, tzinfo=UTC) for minute in range(60))
+    monkeypatch.setattr(clock, "now", lambda: next(moments))
+    cites = policy_changes.scenario_citations(school)
+    other = next(s for s, ids in cites.items() if "staff-use-4" not in ids)
+    app = StaffApp(store, school, today=lambda: date(2026, 9, 5))
+    for scenario_id in (SCENARIO, other):
+        store.complete_attempt(store.start_attempt(learner.id, scenario_id, "v1"), 100)
+    sign_in(app, learner.email, code)
+    assert app.replay_buttons == {}
+    assert "policy changed" not in app.body.children[1].value
+
+    typo = changed_school(school, "staff-use-4", school.profile.clause("staff-use-4").text + " ")
+    changed = changed_school(school, "staff-use-4", "Staff may <b>friend</b> parents.")
+    for version in (typo, changed):
+        app = StaffApp(store, version, today=lambda: date(2026, 9, 5))
+        sign_in(app, learner.email, code)
+        if version is typo:
+            assert app.replay_buttons == {}
+    notice = app.body.children[1].value
+    assert "Your school's policy changed" in notice
+    assert "Reworded clause (staff-use-4)" in notice
+    assert "Staff may &lt;b&gt;friend&lt;/b&gt; parents." in notice
+    assert list(app.replay_buttons) == [SCENARIO]
+    app.replay_buttons[SCENARIO].click()
+    while app.run is not None:
+        app.choice_buttons[0].click()
+        app.continue_button.click()
+    app.show_modules()
+    assert app.replay_buttons == {}
+    assert "policy changed" not in app.body.children[1].value

@@ -176,7 +176,8 @@ def test_standings_follow_every_attempt(any_store, catalogue):
     # The upgrade from release 0.1.0 fills the standings in just as the writes keep them.
     kept = store.scenario_standings(), store.quiz_standings()
     with store.engine.begin() as conn:
-        for table in ("scenario_standings", "quiz_standings", "sign_ins", "alembic_version"):
+        dropped = ("scenario_standings", "quiz_standings", "sign_ins", "policy_clauses")
+        for table in (*dropped, "alembic_version"):
             conn.execute(text(f"DROP TABLE {table}"))
         for column in ("duty", "left_on"):  # as release 0.1.0 made the learners table
             conn.execute(text(f"ALTER TABLE learners DROP COLUMN {column}"))
@@ -217,9 +218,38 @@ def test_a_store_at_revision_0003_gains_duties_and_leaving_keeping_everyone(tmp_
     engine.dispose()
     store = Store(url)
     with store.engine.connect() as conn:
-        assert migrate.revision(conn) == migrate.HEAD == "0004"
+        assert migrate.revision(conn) == migrate.HEAD == "0005"
     assert differences(store) == []
     (amy,) = store.learners()
     assert (amy.id, amy.name, amy.group, amy.start_date) == (7, "Amy Lee", "KS1", date(2026, 9, 1))
     assert (amy.duty, amy.left_on, amy.current, amy.is_dsl) == (None, None, True, False)
     assert store.current_learners() == [amy]
+
+
+def test_a_store_at_revision_0004_gains_the_policy_record_keeping_everyone(tmp_path):
+    """Does a store from before clause wordings were kept keep its people and start recording?"""
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'esafety.db'}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        config = Config()
+        config.set_main_option("script_location", "toolkit.store:migrations")
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0004")
+        conn.execute(
+            text(
+                "INSERT INTO learners (id, email, name, role, start_date, code_hash, created_at) "
+                "VALUES (7, 'amy@school.example', 'Amy Lee', 'teacher', '2026-09-01', "
+                "'scrypt$1024$8$1$00$00', '2026-09-01 08:00:00')"
+            )
+        )
+    engine.dispose()
+    store = Store(url)
+    with store.engine.connect() as conn:
+        assert migrate.revision(conn) == migrate.HEAD == "0005"
+    assert differences(store) == []
+    assert [p.name for p in store.learners()] == ["Amy Lee"]
+    assert store.policy_history(SCHOOL) == []
+    assert store.record_policy(SCHOOL, [("a-1", "Do not.")]) == 1
+    assert [(w.clause_id, w.text) for w in store.policy_history(SCHOOL)] == [("a-1", "Do not.")]

@@ -15,6 +15,7 @@ from toolkit.content import ROLES
 from toolkit.html import fragment
 from toolkit.reports import html as report_render
 from toolkit.reports import tables as reports
+from toolkit.school import policy_changes
 from toolkit.school.school import School
 from toolkit.store import Store
 
@@ -50,6 +51,7 @@ class DslApp(App):
         today: Callable[[], date] = date.today,
     ):
         super().__init__(store, school, today, DSL_CSS, "esafety-dsl")
+        policy_changes.record(store, school)  # the clauses as they are now, to compare later
         self.role = w.Dropdown(
             description=say("dsl.role"),
             options=[(say("dsl.everyone"), ANY), *((r, r) for r in ROLES)],
@@ -70,6 +72,7 @@ class DslApp(App):
             lambda _change: self.guarded(self.show_history)(), names="value"
         )
         self.summary, self.matrix, self.charts = w.HTML(), w.HTML(), w.HTML()
+        self.replays = w.HTML()  # who is to replay training after a policy change
         # A trust's matrix has thousands of rows: the page shows it a page of people at a time.
         self.first = 0
         self.behind_only = w.Checkbox(
@@ -107,6 +110,7 @@ class DslApp(App):
                 self.group,
                 self.reload_button,
                 self.summary,
+                self.replays,
                 self.charts,
                 w.HTML(fragment(TEMPLATE, "matrix_heading")),
                 self.behind_only,
@@ -130,7 +134,9 @@ class DslApp(App):
         matrix = reports.filtered(
             self.everyone.matrix, self.role.value or None, self.group.value or None
         )
-        return dataclasses.replace(self.everyone, matrix=matrix)
+        shown = {row.learner.id for row in matrix}
+        replays = [r for r in self.everyone.replays if r.learner.id in shown]
+        return dataclasses.replace(self.everyone, matrix=matrix, replays=replays)
 
     def matrix_rows(self) -> list[reports.MatrixRow]:
         rows = self.evidence().matrix
@@ -159,6 +165,12 @@ class DslApp(App):
             complete=complete,
             people=len(evidence.matrix),
             late=len(late),
+            replays=len(evidence.replays),
+            review=self.profile.policy.review,
+            review_overdue=evidence.policy_review_overdue,
+        )
+        self.replays.value = report_render.listing_html(
+            report_render.replays_listing(evidence), "h2"
         )
         self.first = 0
         self.show_matrix()

@@ -18,7 +18,7 @@ from toolkit.content import Scenario
 from toolkit.engine import ScenarioRun, Taken
 from toolkit.html import fragment
 from toolkit.reports.certificates import certificate_pdf
-from toolkit.school import rules
+from toolkit.school import policy_changes, rules
 from toolkit.school.progress import ModuleProgress, completion_dates, module_progress
 from toolkit.school.school import School
 from toolkit.store import AttemptClosed, ChoiceOutOfStep, Store
@@ -73,6 +73,7 @@ class StaffApp(SignInApp):
         self.run: ScenarioRun | None = None
         self.attempt_id: int | None = None
         self.last_seq = 0  # the place of the attempt's last saved choice, as this page knows
+        policy_changes.record(store, school)  # so staff are told when the clauses change
         self.show_sign_in()
 
     # --- sign in ----------------------------------------------------------------------
@@ -98,6 +99,7 @@ class StaffApp(SignInApp):
             )
         ]
         unfinished: list[w.Button] = []
+        children += self.policy_replays(unfinished)
         for progress in module_progress(self.store, self.school, self.learner):
             children.append(w.HTML(self.module_heading(progress)))
             for scenario_id, scenario in progress.scenarios.items():
@@ -132,6 +134,36 @@ class StaffApp(SignInApp):
             children.append(certificate)
         sign_out = self.on_click(action_button(say("page.sign_out")), self.sign_out)
         self.show([*children, sign_out], focus=(unfinished or [sign_out])[0])
+
+    def policy_replays(self, unfinished: list[w.Button]) -> list[w.Widget]:
+        """If the school's policy changed in substance since the learner trained, the changed
+        clauses and a button for each scenario or quiz to replay; none otherwise."""
+        replays = policy_changes.learner_replays(self.store, self.school, self.learner)
+        self.replay_buttons: dict[str, w.Button] = {}
+        if not replays:
+            return []
+        notice = w.HTML(
+            fragment(
+                TEMPLATE,
+                "policy_changed",
+                policy=self.profile.policy.title,
+                changes=replays.changes,
+            )
+        )
+        for scenario_id in replays.scenarios:
+            title = self.rendered(scenario_id).title
+            button = action_button(say("staff.replay_scenario", title=title))
+            self.replay_buttons[scenario_id] = self.on_click(
+                button, functools.partial(self.play, scenario_id)
+            )
+        for module_id in replays.quizzes:
+            title = self.catalogue.modules[module_id].title
+            button = action_button(say("staff.replay_quiz", title=title))
+            self.replay_buttons[f"quiz:{module_id}"] = self.on_click(
+                button, functools.partial(self.take_quiz, module_id)
+            )
+        unfinished.extend(self.replay_buttons.values())
+        return [notice, *self.replay_buttons.values()]
 
     def certificate_link(self) -> w.HTML | None:
         """Once every module for the learner's role is complete, a link to their PDF certificate."""

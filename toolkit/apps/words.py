@@ -74,6 +74,8 @@ WORDS: MappingProxyType[str, str] = MappingProxyType(
         "staff.continue": "Continue",
         "staff.play_again": "Play this scenario again",
         "staff.back": "Back to my modules",
+        "staff.replay_scenario": "Replay, as your policy changed: {title}",
+        "staff.replay_quiz": "Take the quiz again, as your policy changed: {title}",
         # The quiz, inside the staff page.
         "quiz.question": "Question {slot}",
         "quiz.reflection": "Reflection",

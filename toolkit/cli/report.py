@@ -13,11 +13,13 @@ from toolkit.content import ROLES, load_catalogue
 
 def write_report(args: argparse.Namespace) -> int:
     from toolkit.reports import html as report_render
+    from toolkit.school import policy_changes
 
     out = output_path(args.out, example=f"report.{args.format}")
     catalogue = load_catalogue(settings.content_root())
     store = open_store()
     school = resolve(catalogue, current_school())
+    policy_changes.record(store, school)
     evidence = report_render.gather(store, school, date.today(), args.role, args.group)
     render = {"csv": report_render.as_csv, "html": report_render.as_html}
     write_output(out, render.get(args.format, report_render.as_pdf)(evidence))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from toolkit.content import Catalogue, SchoolProfile
@@ -14,11 +14,13 @@ from toolkit.reports.tables import (
     STATUSES,
     MatrixRow,
     Misconception,
+    Replay,
     completions_by_month,
     modules_in_order,
     overdue,
     status_counts,
 )
+from toolkit.school.policy_review import review_overdue
 from toolkit.school.school import School
 
 STATUS_COLOURS = {
@@ -48,6 +50,13 @@ class Evidence:
     unsafe: list[Misconception]
     missed: list[Misconception]
     lessons: list[tuple[str, str, str, int]]
+    # Staff asked to replay scenarios or quizzes because the policy changed since they trained.
+    replays: list[Replay] = field(default_factory=list)
+
+    @property
+    def policy_review_overdue(self) -> bool:
+        """The policy's own review date (as its profile gives it) has passed."""
+        return review_overdue(self.profile.policy.review, self.today)
 
 
 def safe_cell(value: object) -> str:
@@ -219,6 +228,18 @@ def overdue_listing(evidence: Evidence) -> Listing:
     )
 
 
+def replays_listing(evidence: Evidence) -> Listing:
+    return Listing(
+        "Staff to replay training after a policy change",
+        ("Name", "Role", "Clauses changed", "To replay"),
+        [
+            (r.learner.name, r.learner.role, ", ".join(r.clauses), "; ".join(r.items))
+            for r in evidence.replays
+        ],
+        "No one: no clause they trained on has changed since.",
+    )
+
+
 def unsafe_listing(evidence: Evidence) -> Listing:
     return Listing(
         "Unsafe choices made most often",
@@ -324,6 +345,8 @@ def as_html(evidence: Evidence) -> str:
         months=months_listing(evidence),
         misconceptions=picture(MISCONCEPTIONS, evidence),
         overdue=overdue_listing(evidence),
+        replays=replays_listing(evidence),
+        review_overdue=evidence.policy_review_overdue,
         unsafe=unsafe_listing(evidence),
         missed=missed_listing(evidence),
         lessons=lessons_listing(evidence),
@@ -352,12 +375,14 @@ def gather(
 ) -> Evidence:
     from toolkit.reports import tables as reports
 
+    matrix = reports.completion_matrix(store, school, today, role, group)
     return Evidence(
         profile=school.profile,
         catalogue=school.catalogue,
         today=today,
-        matrix=reports.completion_matrix(store, school, today, role, group),
+        matrix=matrix,
         unsafe=reports.unsafe_choices(store, school),
         missed=reports.missed_questions(store, school),
         lessons=reports.lesson_coverage(store, school.catalogue),
+        replays=reports.policy_replays(store, school, matrix),
     )

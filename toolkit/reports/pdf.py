@@ -42,6 +42,7 @@ from toolkit.reports.html import (
     missed_listing,
     months_listing,
     overdue_listing,
+    replays_listing,
     status_listing,
     unsafe_listing,
 )
@@ -249,6 +250,16 @@ def _story(evidence: Evidence) -> list:
             f"review {profile.policy.review})",
             styles["body"],
         ),
+        *(
+            [
+                text(
+                    f"The policy's review date ({profile.policy.review}) has passed: it is due for review.",
+                    styles["body"],
+                )
+            ]
+            if evidence.policy_review_overdue
+            else []
+        ),
         text("Completion", styles["h2"]),
         text(
             f"{complete} of {len(evidence.matrix)} people have completed every module "
@@ -260,6 +271,14 @@ def _story(evidence: Evidence) -> list:
         CondPageBreak(ROOM),
         text(overdue_listing(evidence).title, styles["h2"]),
         listing_table(overdue_listing(evidence), styles, _share(WIDTH, (3, 1.4, 3.6, 1.2))),
+        CondPageBreak(ROOM),
+        text(replays_listing(evidence).title, styles["h2"]),
+        text(
+            f"{len(evidence.replays)} people have scenarios or quizzes to replay because clauses "
+            "of the policy changed since they trained.",
+            styles["body"],
+        ),
+        listing_table(replays_listing(evidence), styles, _share(WIDTH, (2.4, 1.2, 2.4, 3.6))),
         chart_block(
             MISCONCEPTIONS,
             evidence,

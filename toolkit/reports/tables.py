@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from toolkit.content import LETTER_NAMES, Catalogue, Module, Scenario
-from toolkit.school import rules
+from toolkit.school import policy_changes, rules
 from toolkit.school.school import School
 from toolkit.store import Learner, QuizStanding, ScenarioStanding, Store
 
@@ -288,3 +288,27 @@ def learner_history(store: Store, school: School, learner_id: int) -> list[dict]
 
 def as_of(moment: datetime | None) -> str:
     return f"{moment:%d/%m/%Y %H:%M}" if moment else ""
+
+
+class Replay(NamedTuple):
+    """A learner asked to replay training because the policy changed since they trained."""
+
+    learner: Learner
+    clauses: list[str]  # ids of the clauses changed in substance since, each with how
+    items: list[str]  # titles of the scenarios and quizzes to replay
+
+
+def policy_replays(store: Store, school: School, matrix: list[MatrixRow]) -> list[Replay]:
+    """The learners of the matrix with scenarios or quizzes to replay after a policy change."""
+    found = policy_changes.school_replays(store, school)
+    titles = {m.id: m.title for m in school.catalogue.modules.values()}
+    return [
+        Replay(
+            row.learner,
+            [f"{c.clause_id} ({c.kind})" for c in found[row.learner.id].changes],
+            [school.scenario(s).title for s in found[row.learner.id].scenarios]
+            + [f"quiz: {titles[m]}" for m in found[row.learner.id].quizzes],
+        )
+        for row in matrix
+        if row.learner.id in found
+    ]

@@ -35,6 +35,7 @@ from toolkit.store.errors import (
     UnknownClass,
     UnknownLearner,
 )
+from toolkit.store.policy import ClauseWording, wording_digest
 from toolkit.store.records import (
     DUTIES,
     TEACHING_ROLES,
@@ -70,6 +71,8 @@ from toolkit.store.tables import (
 )
 
 __all__ = [
+    "ClauseWording",
+    "wording_digest",
     "SCHOOL_KEY",
     "CODE_SCRYPT_N",
     "DUTIES",

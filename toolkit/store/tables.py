@@ -176,3 +176,18 @@ sign_ins = Table(
     Index("ix_sign_ins_email", "email", "at"),
     Index("ix_sign_ins_client", "client", "at"),
 )
+
+# Each school's policy clauses as they were first seen, one row per wording (an empty digest: the
+# clause was gone from the policy from then on), so staff who trained on earlier words can be
+# told which clauses changed since.
+policy_clauses = Table(
+    "policy_clauses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", String(80), nullable=False),
+    Column("clause_id", String(80), nullable=False),
+    Column("digest", String(64), nullable=False),  # of the wording with its spacing evened out
+    Column("text", Text, nullable=False),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Index("ix_policy_clauses_school", "school_id", "clause_id", "first_seen"),
+)
