@@ -197,8 +197,8 @@ def naive(moment):
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def test_a_store_at_revision_0003_gains_duties_and_leaving_keeping_everyone(tmp_path):
-    """Does a store from before duties and leavers keep its people, none of them left or a DSL?"""
+def store_from_revision(tmp_path, revision: str, insert: str) -> Store:
+    """A store made at an older revision with one row inserted, then opened (and so upgraded)."""
     from alembic import command
 
     url = f"sqlite:///{tmp_path / 'esafety.db'}"
@@ -207,19 +207,25 @@ def test_a_store_at_revision_0003_gains_duties_and_leaving_keeping_everyone(tmp_
         config = Config()
         config.set_main_option("script_location", "toolkit.store:migrations")
         config.attributes["connection"] = conn
-        command.upgrade(config, "0003")
-        conn.execute(
-            text(
-                "INSERT INTO learners (id, email, name, role, start_date, team, code_hash, "
-                "created_at) VALUES (7, 'amy@school.example', 'Amy Lee', 'teacher', "
-                "'2026-09-01', 'KS1', 'scrypt$1024$8$1$00$00', '2026-09-01 08:00:00')"
-            )
-        )
+        command.upgrade(config, revision)
+        conn.execute(text(insert))
     engine.dispose()
     store = Store(url)
     with store.engine.connect() as conn:
         assert migrate.revision(conn) == migrate.HEAD == "0005"
     assert differences(store) == []
+    return store
+
+
+def test_a_store_at_revision_0003_gains_duties_and_leaving_keeping_everyone(tmp_path):
+    """Does a store from before duties and leavers keep its people, none of them left or a DSL?"""
+    store = store_from_revision(
+        tmp_path,
+        "0003",
+        "INSERT INTO learners (id, email, name, role, start_date, team, code_hash, "
+        "created_at) VALUES (7, 'amy@school.example', 'Amy Lee', 'teacher', "
+        "'2026-09-01', 'KS1', 'scrypt$1024$8$1$00$00', '2026-09-01 08:00:00')",
+    )
     (amy,) = store.learners()
     assert (amy.id, amy.name, amy.group, amy.start_date) == (7, "Amy Lee", "KS1", date(2026, 9, 1))
     assert (amy.duty, amy.left_on, amy.current, amy.is_dsl) == (None, None, True, False)
@@ -228,27 +234,13 @@ def test_a_store_at_revision_0003_gains_duties_and_leaving_keeping_everyone(tmp_
 
 def test_a_store_at_revision_0004_gains_the_policy_record_keeping_everyone(tmp_path):
     """Does a store from before clause wordings were kept keep its people and start recording?"""
-    from alembic import command
-
-    url = f"sqlite:///{tmp_path / 'esafety.db'}"
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        config = Config()
-        config.set_main_option("script_location", "toolkit.store:migrations")
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0004")
-        conn.execute(
-            text(
-                "INSERT INTO learners (id, email, name, role, start_date, code_hash, created_at) "
-                "VALUES (7, 'amy@school.example', 'Amy Lee', 'teacher', '2026-09-01', "
-                "'scrypt$1024$8$1$00$00', '2026-09-01 08:00:00')"
-            )
-        )
-    engine.dispose()
-    store = Store(url)
-    with store.engine.connect() as conn:
-        assert migrate.revision(conn) == migrate.HEAD == "0005"
-    assert differences(store) == []
+    store = store_from_revision(
+        tmp_path,
+        "0004",
+        "INSERT INTO learners (id, email, name, role, start_date, code_hash, created_at) "
+        "VALUES (7, 'amy@school.example', 'Amy Lee', 'teacher', '2026-09-01', "
+        "'scrypt$1024$8$1$00$00', '2026-09-01 08:00:00')",
+    )
     assert [p.name for p in store.learners()] == ["Amy Lee"]
     assert store.policy_history(SCHOOL) == []
     assert store.record_policy(SCHOOL, [("a-1", "Do not.")]) == 1
