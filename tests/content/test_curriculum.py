@@ -77,6 +77,10 @@ SILENT = {
     ("pupil-underage-account", "ignored", 1): {BARLEY, BURY, TRUST},
     # Private messages to parents from a class account: Bury's policy has no rule on it.
     ("class-account-setup", "live", 2): {BURY},
+    # A sexual fake of a pupil goes to the DSL at once: Bury's policy has no safeguarding route
+    # (not breaking the law, or bullying not being tolerated, does not say whom to tell).
+    ("ai-fake-image", "playground", 0): {BURY},
+    ("ai-fake-image", "looked", 0): {BURY},
 }
 
 
