@@ -11,7 +11,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-SHIPPED_FOLDERS = ("policies", "scenarios", "notebooks")  # as in toolkit/resources.py
+SHIPPED_FOLDERS = ("policies", "guidance", "scenarios", "notebooks")  # as in toolkit/resources.py
 PACKAGED = Path("toolkit") / "shipped"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 # The repository keeps policies/, scenarios/ and notebooks/ at its top level; building the
 # package copies them into toolkit/shipped/ (see setup.py), so an installed toolkit has them.
-SHIPPED_FOLDERS = ("policies", "scenarios", "notebooks")
+SHIPPED_FOLDERS = ("policies", "guidance", "scenarios", "notebooks")
 PACKAGED = "shipped"
 CHECKOUT = Path(__file__).resolve().parent.parent
 

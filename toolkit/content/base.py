@@ -6,20 +6,115 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError
 
 if TYPE_CHECKING:
     from toolkit.content.text import TextFields
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1)]
-Citation = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*#[a-z0-9][a-z0-9-]*$")]
+REFERENCE = r"^[a-z0-9][a-z0-9-]*#[a-z0-9][a-z0-9-]*$"
+WHY_LENGTH = 200  # a reason is one line, read under the quote
+
+
+class Cite(str):
+    """A reference "source#item" (a school's clause, or a paragraph of national guidance) that
+    compares and prints as that text, with the one-line reason it applies ("" if none given)."""
+
+    why: str
+
+    def __new__(cls, reference: str, why: str = "") -> Cite:
+        cite = super().__new__(cls, reference)
+        cite.why = why
+        return cite
+
+    @property
+    def source(self) -> str:
+        return self.split("#")[0]
+
+    @property
+    def item(self) -> str:
+        return self.split("#")[1]
+
+
+def _cite(value: Any, handler: Any) -> Cite:
+    """A citation is written "source#item", or as "source#item": "why it applies"."""
+    why = ""
+    if isinstance(value, dict):
+        if len(value) != 1:
+            raise PydanticCustomError(
+                "cite_form", 'write one citation per entry: "school-id#clause-id": "why"'
+            )
+        ((value, why),) = value.items()
+        if not isinstance(why, str) or not why.strip() or "\n" in why.strip():
+            raise PydanticCustomError(
+                "cite_why", "the reason a citation applies is one line of text"
+            )
+        if len(why) > WHY_LENGTH:
+            raise PydanticCustomError(
+                "cite_why", f"the reason is {len(why)} characters: keep it to {WHY_LENGTH}"
+            )
+    return Cite(handler(value), why.strip())
+
+
+Citation = Annotated[
+    str,
+    StringConstraints(pattern=REFERENCE),
+    WrapValidator(_cite),
+    PlainSerializer(lambda c: {str(c): c.why} if getattr(c, "why", "") else str(c)),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": REFERENCE},
+                {
+                    "type": "object",
+                    "patternProperties": {REFERENCE: {"type": "string", "minLength": 1}},
+                    "additionalProperties": False,
+                    "minProperties": 1,
+                    "maxProperties": 1,
+                },
+            ]
+        }
+    ),
+]
 
 
 class Model(BaseModel):
     """Strict: unknown keys are refused and YAML booleans or numbers are not text."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Sourced(Model):
+    """Feedback with where it comes from: clauses of the schools' own policies (each school sees
+    only its own), paragraphs of national guidance (every school sees them), and the schools
+    whose policy is silent on it, which cite nothing of theirs and are given the guidance."""
+
+    cites: list[Citation] = Field(min_length=1)
+    guidance: list[Citation] = Field(
+        default_factory=list,
+        description="Paragraphs of national guidance: 'document-id#paragraph-id'.",
+    )
+    silent: list[Slug] = Field(
+        default_factory=list,
+        description="Schools whose policy says nothing on this: they are given the guidance.",
+    )
+
+    def sources_for(self, school_id: str) -> dict[str, Any]:
+        """The fields as one school reads them: only its own clauses, and whether it is silent."""
+        return {
+            "cites": [c for c in self.cites if c.source == school_id],
+            "silent": [school_id] if school_id in self.silent else [],
+        }
 
 
 @dataclass(frozen=True)
@@ -59,6 +154,9 @@ class Kind:
     folder: str  # where the shipped files are, below the content root
     table: str  # the Catalogue attribute that holds the loaded items
     cites: bool = False  # whether its files name a module and cite policy clauses
+    # National content, the same for every school: a content folder without this kind's
+    # folder uses the toolkit's own.
+    national: bool = False
     # How a loaded model joins the catalogue when it is not one item under its id.
     add: Callable[[Any, Any, str, bytes], Iterator[Problem]] | None = None
 

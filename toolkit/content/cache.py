@@ -35,7 +35,8 @@ def digest(root: Path) -> str:
     for code in code_files():
         h.update(code.read_bytes())
     for path in shipped_files(root):
-        h.update(str(path.relative_to(root)).encode() + b"\0")
+        name = path.relative_to(root) if path.is_relative_to(root) else path  # shipped guidance
+        h.update(str(name).encode() + b"\0")
         h.update(path.read_bytes())
     return h.hexdigest()[:24]
 

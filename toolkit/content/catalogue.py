@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.content.base import ContentError, Kind, Model, Problem, items, known
+from toolkit.content.guidance import GuidanceDocument
 from toolkit.content.lesson import LETTER_NAMES, Lesson
 from toolkit.content.modules import Module
 from toolkit.content.parsing import inspect, kind_of
@@ -17,6 +18,7 @@ from toolkit.content.quiz import QuizBank
 from toolkit.content.registry import KINDS
 from toolkit.content.scenario import Scenario
 from toolkit.content.strict_yaml import read_yaml
+from toolkit.resources import shipped_root
 
 
 def content_version(*blobs: bytes) -> str:
@@ -31,6 +33,7 @@ class Catalogue:
     """All content of a toolkit: profiles, modules and scenarios, cross-checked."""
 
     profiles: dict[str, SchoolProfile] = field(default_factory=dict)
+    guidance: dict[str, GuidanceDocument] = field(default_factory=dict)
     modules: dict[str, Module] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     quizzes: dict[str, QuizBank] = field(default_factory=dict)
@@ -122,9 +125,16 @@ def read_file(path: Path, name: str) -> tuple[Any, bytes]:
 
 
 def shipped_files(root: Path) -> list[Path]:
-    """The content files below root, folder by folder in the order the kinds are registered."""
-    folders = dict.fromkeys(kind.folder for kind in KINDS.values())
-    return [path for folder in folders for path in sorted((root / folder).glob("*.yaml"))]
+    """The content files below root, folder by folder in the order the kinds are registered;
+    national guidance comes from the toolkit's own content where root has none of its own."""
+    folders = {}
+    for kind in KINDS.values():
+        here = root / kind.folder
+        folders.setdefault(
+            kind.folder,
+            shipped_root() / kind.folder if kind.national and not here.is_dir() else here,
+        )
+    return [path for folder in folders.values() for path in sorted(folder.glob("*.yaml"))]
 
 
 def load_catalogue(root: Path, extra: Iterable[Path] = ()) -> Catalogue:
@@ -173,40 +183,100 @@ def _join(
 
 
 def _check_references(catalogue: Catalogue, data: dict, file: str) -> Iterator[Problem]:
-    """Modules and cited clauses must exist (checked on raw data, beside any type errors)."""
+    """Modules, cited clauses and guidance must exist (checked on raw data, beside type errors)."""
     module = data.get("module")
     if isinstance(module, str) and catalogue.modules and module not in catalogue.modules:
         yield Problem(file, "/module", f"no module {module!r}", known("modules", catalogue.modules))
-    for path, citation in _raw_citations(data, ""):
+    for path, key, citation in _raw_citations(data, ""):
         if not isinstance(citation, str) or citation.count("#") != 1:
             continue  # the schema reports its form
-        school_id, clause_id = citation.split("#")
-        profile = catalogue.profiles.get(school_id)
-        if profile is None:
+        if key == "cites":
+            yield from _check_clause(catalogue, citation, path, file)
+        elif key == "guidance":
+            yield from _check_paragraph(catalogue, citation, path, file)
+    for path, entry in _sourced(data, ""):
+        yield from _check_silences(catalogue, entry, path, file)
+
+
+def _check_clause(catalogue: Catalogue, citation: str, path: str, file: str) -> Iterator[Problem]:
+    school_id, clause_id = citation.split("#")
+    profile = catalogue.profiles.get(school_id)
+    if profile is None:
+        hint = known("schools", catalogue.profiles)
+        if school_id in catalogue.guidance:
+            hint = f"{school_id} is national guidance: cite it under 'guidance'"
+        yield Problem(file, path, f"no school profile {school_id!r}", hint)
+    elif clause_id not in {c.id for c in profile.clauses}:
+        yield Problem(
+            file, path, f"{school_id} has no clause {clause_id!r}", f"see policies/{school_id}.yaml"
+        )
+
+
+def _check_paragraph(
+    catalogue: Catalogue, citation: str, path: str, file: str
+) -> Iterator[Problem]:
+    doc_id, paragraph_id = citation.split("#")
+    document = catalogue.guidance.get(doc_id)
+    if document is None:
+        yield Problem(
+            file, path, f"no national guidance {doc_id!r}", known("documents", catalogue.guidance)
+        )
+    elif paragraph_id not in {p.id for p in document.paragraphs}:
+        yield Problem(
+            file, path, f"{doc_id} has no paragraph {paragraph_id!r}", f"see guidance/{doc_id}.yaml"
+        )
+
+
+def _check_silences(catalogue: Catalogue, entry: dict, path: str, file: str) -> Iterator[Problem]:
+    """A school declared silent exists, cites nothing here, and is given national guidance."""
+    cited = {str(_reference(c)).split("#")[0] for c in items(entry.get("cites"))}
+    for j, school_id in enumerate(items(entry.get("silent"))):
+        where = f"{path}/silent/{j}"
+        if isinstance(school_id, str) and school_id not in catalogue.profiles:
             yield Problem(
                 file,
-                path,
+                where,
                 f"no school profile {school_id!r}",
                 known("schools", catalogue.profiles),
             )
-        elif clause_id not in {c.id for c in profile.clauses}:
+        elif school_id in cited:
             yield Problem(
                 file,
-                path,
-                f"{school_id} has no clause {clause_id!r}",
-                f"see the clause ids in policies/{school_id}.yaml",
+                where,
+                f"{school_id} is declared silent but cited here",
+                "remove one of the two",
             )
+    if items(entry.get("silent")) and not items(entry.get("guidance")):
+        yield Problem(
+            file,
+            f"{path}/guidance",
+            "a school's policy is declared silent here, but no national guidance is cited",
+            "cite the paragraph of national guidance the feedback rests on",
+        )
 
 
-def _raw_citations(data: Any, path: str) -> Iterator[tuple[str, Any]]:
-    """Every entry of every 'cites' list in raw data, with its key path."""
+def _sourced(data: Any, path: str) -> Iterator[tuple[str, dict]]:
+    """Every mapping in raw data that holds a 'cites' list, with its key path."""
     if isinstance(data, dict):
+        if "cites" in data:
+            yield path, data
         for key, value in data.items():
-            if key == "cites":
-                for j, citation in enumerate(items(value)):
-                    yield f"{path}/cites/{j}", citation
-            else:
-                yield from _raw_citations(value, f"{path}/{key}")
+            yield from _sourced(value, f"{path}/{key}")
     elif isinstance(data, list):
         for i, item in enumerate(data):
-            yield from _raw_citations(item, f"{path}/{i}")
+            yield from _sourced(item, f"{path}/{i}")
+
+
+def _raw_citations(data: Any, path: str) -> Iterator[tuple[str, str, Any]]:
+    """Every entry of every 'cites' and 'guidance' list in raw data: key path, list, reference."""
+    for where, entry in _sourced(data, path):
+        for key in ("cites", "guidance"):
+            for j, citation in enumerate(items(entry.get(key))):
+                yield f"{where}/{key}/{j}", key, _reference(citation)
+
+
+def _reference(citation: Any) -> Any:
+    """The "source#item" of a raw citation, written alone or as the key of its reason."""
+    if isinstance(citation, dict) and len(citation) == 1:
+        return next(iter(citation))
+    return citation

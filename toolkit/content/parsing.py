@@ -107,6 +107,9 @@ def _problems_from(err: ValidationError, model: type[BaseModel], file: str) -> l
         elif kind == "string_pattern_mismatch" and "cites" in loc:
             message = f"citation {value!r} is not of the form school-id#clause-id"
             hint = 'e.g. "barley-lane-primary#staff-use-4"'
+        elif kind == "string_pattern_mismatch" and "guidance" in loc:
+            message = f"citation {value!r} is not of the form document-id#paragraph-id"
+            hint = 'e.g. "kcsie-2025#103"'
         elif kind == "string_pattern_mismatch":
             message = f"{value!r} is not an id: use lower-case letters, digits and hyphens"
         elif kind == "int_type" and isinstance(value, str):

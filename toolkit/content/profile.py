@@ -42,14 +42,26 @@ class SchoolSettings(Model):
         description="Who staff tell, the same day, about a safeguarding concern seen online "
         "(radicalisation, grooming, a disclosure, indecent images)."
     )
+    # Each value of these is one policy's position: where two schools' policies say different
+    # things, they have different values, so wording written for one value is true of both.
     personal_use_at_work: Literal[
-        "break_times_personal_device",
+        "break_times",  # in their break times (no device named)
+        "break_times_personal_device",  # in their break times, on their own devices
         "break_or_lunch_no_children",
         "own_time_only",
         "never_in_working_hours",
     ]
-    parents_as_friends: Literal["must_not", "not_advisable", "be_cautious"]
-    pupil_relatives: Literal["allowed_if_acknowledged", "not_mentioned"]
+    parents_as_friends: Literal[
+        "must_not",
+        "not_advisable",  # not advisable; a friendship that came first is kept with care
+        "discuss_existing",  # advised not to; one that came first is discussed and recorded
+        "be_cautious",
+    ]
+    pupil_relatives: Literal[
+        "allowed_if_acknowledged",  # a pupil who is family is the exception the head knows of
+        "discuss_existing",  # discussed with the DSL and the head; the decision is recorded
+        "not_mentioned",
+    ]
     official_channels: Text = Field(description="How staff contact pupils and families.")
     min_social_media_age: int = Field(ge=0, le=21)
     pass_mark: int = Field(ge=0, le=100, description="Quiz pass mark, in percent.")

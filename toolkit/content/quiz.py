@@ -8,11 +8,11 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from toolkit.content.base import (
-    Citation,
     Kind,
     Model,
     Problem,
     Slug,
+    Sourced,
     Text,
     check_unique,
     items,
@@ -31,12 +31,11 @@ class QuizOption(Model):
     feedback: Text = Field(description="Why this option is right or wrong.")
 
 
-class QuizQuestion(Model):
+class QuizQuestion(Sourced):
     id: Slug
     kind: Literal["single", "multiple"] = Field(description="One right option, or several.")
     text: Text
     options: list[QuizOption] = Field(min_length=3, max_length=6)
-    cites: list[Citation] = Field(min_length=1)
 
     def correct_ids(self) -> list[str]:
         return sorted(o.id for o in self.options if o.correct)
@@ -68,11 +67,7 @@ class QuizBank(Model):
     def for_school(self, profile: SchoolProfile) -> QuizBank:
         """The bank as one school reads it: settings filled in, only its own citations."""
         rendered = TEXT.render(self, profile.template_values())
-        prefix = f"{profile.id}#"
-        questions = [
-            q.model_copy(update={"cites": [c for c in q.cites if c.startswith(prefix)]})
-            for q in rendered.questions
-        ]
+        questions = [q.model_copy(update=q.sources_for(profile.id)) for q in rendered.questions]
         return rendered.model_copy(update={"questions": questions})
 
 

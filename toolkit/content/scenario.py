@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import Discriminator, Field, Tag
 
-from toolkit.content.base import Citation, Kind, Model, Problem, Slug, Text, items, known, mapping
+from toolkit.content.base import Kind, Model, Problem, Slug, Sourced, Text, items, known, mapping
 from toolkit.content.profile import SchoolProfile, SchoolSettings
 from toolkit.content.text import TextFields
 
@@ -42,14 +42,13 @@ ChoiceOutcome = Annotated[
 ]
 
 
-class Choice(Model):
+class Choice(Sourced):
     label: Text
     outcome: ChoiceOutcome = Field(
         description="safe, risky or unsafe; or, where schools differ, a mapping that follows a setting."
     )
     feedback: Text
     next: Slug | None = Field(None, description="The step that follows; none ends the scenario.")
-    cites: list[Citation] = Field(min_length=1)
 
 
 class Step(Model):
@@ -71,14 +70,13 @@ class Scenario(Model):
     def for_school(self, profile: SchoolProfile) -> Scenario:
         """The scenario as one school reads it: settings filled in, only its own citations."""
         rendered = TEXT.render(self, profile.template_values())
-        prefix = f"{profile.id}#"
         steps = {
             step_id: step.model_copy(
                 update={
                     "choices": [
                         c.model_copy(
                             update={
-                                "cites": [x for x in c.cites if x.startswith(prefix)],
+                                **c.sources_for(profile.id),
                                 "outcome": c.outcome.resolve(profile.settings)
                                 if isinstance(c.outcome, OutcomeBySetting)
                                 else c.outcome,
