@@ -101,8 +101,12 @@ def test_the_declared_text_fields_are_the_ones_checked_and_filled_in(kind, catal
 
 
 def test_kinds_without_text_fields_fill_in_nothing():
-    """Are profiles, national guidance and module lists, which have no prose filled in per school, left out of the template check?"""
-    assert {kind.name for kind in KINDS.values() if not kind.text.paths} == {"profile", "guidance", "modules"}
+    """Are profiles, national guidance and module lists (no prose filled in per school) left out?"""
+    assert {kind.name for kind in KINDS.values() if not kind.text.paths} == {
+        "profile",
+        "guidance",
+        "modules",
+    }
 
 
 @pytest.mark.parametrize("kind", TEMPLATED, ids=[kind.name for kind in TEMPLATED])
