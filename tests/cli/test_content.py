@@ -56,6 +56,7 @@ def test_schema_writes_one_json_schema_per_kind(home, tmp_path):
     result = esafety(home, "schema", "--out", str(tmp_path / "schemas"))
     assert result.returncode == 0
     assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == [
+        "guidance.schema.json",
         "lesson.schema.json",
         "modules.schema.json",
         "profile.schema.json",
