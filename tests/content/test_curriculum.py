@@ -57,30 +57,13 @@ def test_scenario_shape_for_each_school(scenario_id, school):
     )
 
 
-BURY, BARLEY, TRUST = "bury-ce-primary", "barley-lane-primary", "the-learning-trust"
+BURY = "bury-ce-primary"
 
 # Choices on which a school's policy says nothing: the page says so, rather than quote an
 # unrelated clause in its place. (scenario, step, choice) -> the schools left uncited.
 SILENT = {
-    # A pupil under the age limit: Bury's policy says nothing about pupils' own accounts, and
-    # three policies say nothing about staff looking into a pupil's account or phone.
-    **{
-        ("pupil-underage-account", step, i): {BURY}
-        for step, choices in [("notice", [1, 2, 3]), ("report", [0, 2]), ("followed", [1, 2])]
-        for i in choices
-    },
-    ("pupil-underage-account", "ignored", 0): {BURY},
-    ("pupil-underage-account", "ignored", 2): {BURY},
-    # Whether to tell the parents is the school's call: only two policies say how it is made.
-    ("pupil-underage-account", "report", 1): {BURY, TRUST},
-    ("pupil-underage-account", "report", 3): {BARLEY, BURY, TRUST},
-    ("pupil-underage-account", "ignored", 1): {BARLEY, BURY, TRUST},
     # Private messages to parents from a class account: Bury's policy has no rule on it.
     ("class-account-setup", "live", 2): {BURY},
-    # A sexual fake of a pupil goes to the DSL at once: Bury's policy has no safeguarding route
-    # (not breaking the law, or bullying not being tolerated, does not say whom to tell).
-    ("ai-fake-image", "playground", 0): {BURY},
-    ("ai-fake-image", "looked", 0): {BURY},
 }
 
 
