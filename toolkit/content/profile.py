@@ -62,6 +62,15 @@ class SchoolSettings(Model):
         "discuss_existing",  # discussed with the DSL and the head; the decision is recorded
         "not_mentioned",
     ]
+    personal_views: Literal[
+        "mark_as_personal",  # views shared in a personal capacity are made clear as personal
+        "not_as_school",  # personal views are never presented as, or linked to, the school's
+        "avoid_politics_religion",  # no objectionable or inflammatory topics, such as politics
+    ]
+    comments_on_school_posts: Literal[
+        "should_not",  # staff should not comment on posts by others about the school
+        "not_mentioned",
+    ]
     official_channels: Text = Field(description="How staff contact pupils and families.")
     min_social_media_age: int = Field(ge=0, le=21)
     pass_mark: int = Field(ge=0, le=100, description="Quiz pass mark, in percent.")
