@@ -71,6 +71,11 @@ class SchoolSettings(Model):
         "should_not",  # staff should not comment on posts by others about the school
         "not_mentioned",
     ]
+    raise_concerns: Literal[
+        "all_to_headteacher",  # every concern about social media goes to the head, at once
+        "report_breaches",  # everyone is told to report breaches of the policy, and concerns
+        "not_mentioned",
+    ]
     official_channels: Text = Field(description="How staff contact pupils and families.")
     min_social_media_age: int = Field(ge=0, le=21)
     pass_mark: int = Field(ge=0, le=100, description="Quiz pass mark, in percent.")
