@@ -70,7 +70,7 @@ def test_a_right_answer_is_reviewed_with_its_feedback_and_the_schools_clauses(sc
     assert chosen == squash(f"{option.text} (a right answer) {option.feedback}")
     assert lines(soup, "ul.esafety-quiz-key > li") == [squash(f"{option.text} (you chose this)")]
     clauses = school.clauses(question.cites)
-    assert clauses and item.clauses == clauses
+    assert clauses and [q.text for q in item.sources.policy] == [c.quoted for c in clauses]
     quoted = [squash(b.get_text()) for b in soup.select("blockquote")]
     assert quoted == [squash(c.text) for c in clauses]
     text = squash(soup.get_text(" "))
@@ -156,7 +156,7 @@ def test_a_school_whose_policy_is_silent_says_so_and_invents_nothing(catalogue, 
     assert other
     silent = question.model_copy(update={"cites": other})
     item, soup = reviewed(school, silent, question.correct_ids(), right=True)
-    assert item.clauses == [] and soup.select("blockquote") == []
+    assert item.sources.policy == [] and soup.select("blockquote") == []
     (line,) = [squash(p.get_text()) for p in soup.select(".esafety-policy-silent")]
     assert line == (
         f"Your school's {school.profile.policy.title} says nothing about this, so there "

@@ -18,6 +18,7 @@ from tests.conftest import SCENARIO, SCHOOL, SCHOOLS
 from toolkit.apps.staff import StaffApp
 from toolkit.engine import EngineError
 from toolkit.school.school import School
+from toolkit.school.sources import Quote, Sources
 from toolkit.store import FAILED_PER_EMAIL, NewLearner, choices
 
 
@@ -487,11 +488,10 @@ def test_a_quoted_item_of_a_do_not_list_keeps_its_negation(catalogue):
         outcome="unsafe",
         outcome_text="o",
         text="x",
-        policy="p",
-        citations=[clause],
+        sources=Sources("p", [Quote(clause.quoted, "p, section “s” (clause c)", "")], [], False),
     )
     assert ">[Do not] Include material that is abusive" in html
-    assert "Your policy: p, section" in html
+    assert "<strong>Your policy:</strong> p, section" in html
 
 
 def test_a_policy_change_asks_for_a_replay_of_only_the_scenarios_citing_it(

@@ -127,7 +127,7 @@ def test_a_choice_without_a_clause_of_this_school_says_so(catalogue):
     )
     school = School.resolve(changed, SCHOOL)
     printout = scenario_print.gather(school, [SCENARIO])
-    assert printout.scenarios[0].steps[0].choices[0].citations == []
+    assert printout.scenarios[0].steps[0].choices[0].sources.policy == []
     assert scenario_print.WORDS["silent"] in scenario_print.as_text(printout)
     assert scenario_print.WORDS["silent"].replace("'", "&#39;") in scenario_print.as_html(printout)
 
@@ -149,11 +149,11 @@ def test_an_item_of_a_do_not_list_is_printed_with_its_negation(catalogue):
     """Is a quoted item of a list of things not to do printed with the list's "Do not"?"""
     school = School.resolve(catalogue, "bury-ce-primary")
     quoted = [
-        citation.text
+        quote.text
         for scenario in school.scenarios_in_order()
         for step in scenario_print.printed_scenario(school, scenario.id).steps
         for choice in step.choices
-        for citation in choice.citations
-        if citation.clause_id == "social-networking-7"
+        for quote in choice.sources.policy
+        if quote.where.endswith("(clause social-networking-7)")
     ]
     assert quoted and all(q.startswith("[Do not] Include material") for q in quoted)

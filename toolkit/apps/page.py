@@ -62,6 +62,8 @@ CSS = """
 .esafety .esafety-option.widget-checkbox label { display: flex; gap: 0.5rem; align-items: flex-start; }
 .esafety blockquote { margin: 0.5rem 0; padding-left: 1rem; border-left: 3px solid #555; }
 .esafety .esafety-muted { color: #4a4a4a; }
+.esafety blockquote.esafety-guidance { border-left: 3px dashed #0b4f8a; }
+.esafety .esafety-why { color: #4a4a4a; font-style: italic; margin-top: 0; }
 .esafety .esafety-title {
   font-size: 1.8rem; font-weight: bold; line-height: 1.25; height: auto; margin: 0.5rem 0;
   white-space: normal;

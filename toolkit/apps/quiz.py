@@ -229,7 +229,6 @@ class QuizPage:
                 score=graded.score,
                 verdict=verdict,
                 items=review(self.run, graded.correct, school),
-                policy=school.profile.policy.title,
                 dsl=self.ctx.dsl,
                 reflection=self.written,
             )

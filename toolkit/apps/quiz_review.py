@@ -1,14 +1,15 @@
 """The review after marking: for each question, what was chosen, the right answers and why, and
-the school's own clauses it comes from."""
+the school's own clauses (or the national guidance) it comes from."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from toolkit.apps.words import say
-from toolkit.content import Clause, QuizOption
+from toolkit.content import QuizOption
 from toolkit.engine import DrawnQuestion, QuizRun
 from toolkit.school.school import School
+from toolkit.school.sources import Sources
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class ReviewedQuestion:
     right: bool
     chosen: list[ReviewedOption]
     answers: list[ReviewedOption]  # the right options, chosen or missed
-    clauses: list[Clause]
+    sources: Sources
 
     @property
     def found(self) -> int:
@@ -87,7 +88,7 @@ def reviewed(
         right=right,
         chosen=[o for o in options if o.chosen],
         answers=[o for o in options if o.correct],
-        clauses=school.clauses(question.cites),
+        sources=school.sources(question),
     )
 
 

@@ -331,8 +331,7 @@ class StaffApp(SignInApp):
                 outcome=choice.outcome,
                 outcome_text=OUTCOME_TEXT[choice.outcome],
                 text=choice.feedback,
-                policy=self.profile.policy.title,
-                citations=self.school.clauses(choice.cites),
+                sources=self.school.sources(choice),
             )
         )
         last = choice.next is None

@@ -16,6 +16,7 @@ def validate(args: argparse.Namespace) -> int:
     catalogue = load_catalogue(root, extra=[Path(p) for p in args.paths])
     checked = [*args.paths] or [
         f"{len(catalogue.profiles)} school profiles",
+        f"{len(catalogue.guidance)} national guidance documents",
         f"{len(catalogue.scenarios)} scenarios",
         f"{len(catalogue.quizzes)} quiz banks",
         f"{len(catalogue.lessons)} lessons",

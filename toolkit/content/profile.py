@@ -109,6 +109,11 @@ class SchoolProfile(Model):
     policy: PolicyInfo
     settings: SchoolSettings
     clauses: list[Clause] = Field(min_length=1)
+    own_phrases: list[Text] = Field(
+        default_factory=list,
+        description="Phrases that state a rule only this school's policy has, as the content "
+        "renders them for it: no other school's text may contain one (the tests check).",
+    )
 
     def clause(self, clause_id: str) -> Clause:
         return next(c for c in self.clauses if c.id == clause_id)

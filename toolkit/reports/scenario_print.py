@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from toolkit.content import Scenario
 from toolkit.html import render, split_paragraphs
 from toolkit.school.school import School
+from toolkit.school.sources import Sources
 
 TEMPLATE = "report/scenarios.html.j2"
 WIDTH = 80  # columns of the plain text
@@ -20,16 +21,10 @@ WORDS = {
     "risky": "Risky choice",
     "unsafe": "Unsafe choice",
     "provenance": "Your policy:",
+    "guidance": "National guidance:",
+    "why": "Why it applies:",
     "silent": "Your school's policy is silent on this.",
 }
-
-
-@dataclass(frozen=True)
-class PrintedCitation:
-    policy: str  # the policy's title
-    section: str
-    clause_id: str
-    text: str  # the policy's own words
 
 
 @dataclass(frozen=True)
@@ -39,7 +34,7 @@ class PrintedChoice:
     outcome_text: str
     feedback: str
     next_step: int | None  # the number of the step that follows; None: the scenario ends
-    citations: list[PrintedCitation]
+    sources: Sources
 
 
 @dataclass(frozen=True)
@@ -83,7 +78,6 @@ def printed_scenario(school: School, scenario_id: str) -> PrintedScenario:
     scenario = school.scenario(scenario_id)
     order = step_order(scenario)
     number = {step_id: i for i, step_id in enumerate(order, 1)}
-    policy = school.profile.policy.title
     steps = []
     for step_id in order:
         step = scenario.steps[step_id]
@@ -94,10 +88,7 @@ def printed_scenario(school: School, scenario_id: str) -> PrintedScenario:
                 outcome_text=WORDS[choice.outcome],
                 feedback=choice.feedback,
                 next_step=None if choice.next is None else number[choice.next],
-                citations=[
-                    PrintedCitation(policy, clause.section, clause.id, clause.quoted)
-                    for clause in school.clauses(choice.cites)
-                ],
+                sources=school.sources(choice),
             )
             for choice in step.choices
         ]
@@ -155,14 +146,22 @@ def _scenario_text(scenario: PrintedScenario) -> list[str]:
                 else f"Then go to step {choice.next_step}."
             )
             lines += ["", *_wrap(following, indent="   ")]
-            for citation in choice.citations:
-                ref = (
-                    f"{WORDS['provenance']} {citation.policy}, section “{citation.section}” "
-                    f"(clause {citation.clause_id}):"
-                )
-                lines += ["", *_wrap(ref, indent="   "), *_paragraphs(citation.text, "     ", "“")]
-            if not choice.citations:
-                lines += ["", *_wrap(WORDS["silent"], indent="   ")]
+            lines += _sources_text(choice.sources)
+    return lines
+
+
+def _sources_text(sources: Sources) -> list[str]:
+    """Each quote under its label ("Your policy:", "National guidance:") and why it applies."""
+    lines = []
+    if not sources.policy:
+        lines += ["", *_wrap(WORDS["silent"], indent="   ")]
+    labelled = [(WORDS["provenance"], q) for q in sources.policy]
+    labelled += [(WORDS["guidance"], q) for q in sources.guidance]
+    for label, quote in labelled:
+        lines += ["", *_wrap(f"{label} {quote.where}:", indent="   ")]
+        lines += _paragraphs(quote.text, "     ", "“")
+        if quote.why:
+            lines += _wrap(f"{WORDS['why']} {quote.why}", indent="     ")
     return lines
 
 

@@ -15,6 +15,8 @@ from toolkit.content import (
     SchoolProfile,
     SchoolSettings,
 )
+from toolkit.content.base import Sourced
+from toolkit.school.sources import Sources, sources_for
 
 
 @dataclass(eq=False)
@@ -64,6 +66,10 @@ class School:
     def render(self, text: str) -> str:
         """One piece of content text as this school reads it."""
         return self.profile.render(text)
+
+    def sources(self, item: Sourced) -> Sources:
+        """Where a choice's or question's feedback comes from, as this school's staff see it."""
+        return sources_for(self.catalogue, self.profile, item)
 
     def clauses(self, cites: Iterable[str]) -> list[Clause]:
         """This school's own clauses among these citations ("school-id#clause-id"), in their
