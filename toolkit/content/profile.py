@@ -76,6 +76,14 @@ class SchoolSettings(Model):
         "report_breaches",  # everyone is told to report breaches of the policy, and concerns
         "not_mentioned",
     ]
+    official_accounts: Literal[
+        "risk_assessed",  # approved by the head after a formal risk assessment; parents told;
+        # public posts read by a second colleague; staff follow them from professional accounts
+        "head_authorises",  # the head authorises who may post; passwords kept on the network
+        "head_agrees_in_advance",  # a strong reason, agreed with the head before it is set up
+        "special_rules",  # staff asked to contribute are told how to operate and what to write
+        "not_mentioned",
+    ]
     official_channels: Text = Field(description="How staff contact pupils and families.")
     min_social_media_age: int = Field(ge=0, le=21)
     pass_mark: int = Field(ge=0, le=100, description="Quiz pass mark, in percent.")
