@@ -62,6 +62,28 @@ class SchoolSettings(Model):
         "discuss_existing",  # discussed with the DSL and the head; the decision is recorded
         "not_mentioned",
     ]
+    personal_views: Literal[
+        "mark_as_personal",  # views shared in a personal capacity are made clear as personal
+        "not_as_school",  # personal views are never presented as, or linked to, the school's
+        "avoid_politics_religion",  # no objectionable or inflammatory topics, such as politics
+    ]
+    comments_on_school_posts: Literal[
+        "should_not",  # staff should not comment on posts by others about the school
+        "not_mentioned",
+    ]
+    raise_concerns: Literal[
+        "all_to_headteacher",  # every concern about social media goes to the head, at once
+        "report_breaches",  # everyone is told to report breaches of the policy, and concerns
+        "not_mentioned",
+    ]
+    official_accounts: Literal[
+        "risk_assessed",  # approved by the head after a formal risk assessment; parents told;
+        # public posts read by a second colleague; staff follow them from professional accounts
+        "head_authorises",  # the head authorises who may post; passwords kept on the network
+        "head_agrees_in_advance",  # a strong reason, agreed with the head before it is set up
+        "special_rules",  # staff asked to contribute are told how to operate and what to write
+        "not_mentioned",
+    ]
     official_channels: Text = Field(description="How staff contact pupils and families.")
     min_social_media_age: int = Field(ge=0, le=21)
     pass_mark: int = Field(ge=0, le=100, description="Quiz pass mark, in percent.")
