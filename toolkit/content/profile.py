@@ -103,6 +103,13 @@ class Clause(Model):
     )
     audience: list[Audience] = Field(min_length=1)
     strength: Strength
+    cited_widely: str | None = Field(
+        None,
+        max_length=200,
+        description="Why this clause may be cited more often than the tests' limit for one "
+        "clause: it is the school's route for a kind of concern, or the rule a whole module "
+        "teaches. A general clause (a principle, who runs the policy) never is.",
+    )
 
     @property
     def quoted(self) -> str:
