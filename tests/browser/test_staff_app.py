@@ -359,3 +359,56 @@ def test_quiz_fail_retry_pass_completes_the_module(page, server, catalogue):
     assert contact.complete and contact.quiz.attempts == 2
     button(page, "Back to my modules").click()
     expect(page.get_by_text("Quiz: passed (100%)")).to_be_visible()
+
+
+# --- where feedback comes from: the school's clauses, or silence and national guidance ------
+
+
+def test_feedback_labels_its_sources_and_says_why_each_applies(page, server, catalogue, tmp_path):
+    """After a choice on which the school's policy is silent, does the page say so and quote
+    national guidance, labelled with its document and paragraph and why it applies; after a
+    choice its policy covers, is each clause labelled "Your policy" with why it applies? And
+    does axe find nothing serious in either?"""
+    profile = catalogue.profile(SCHOOL)
+    silent = next(
+        (s, i)
+        for s in (x.for_school(profile) for x in catalogue.scenarios.values())
+        for i, c in enumerate(s.steps[s.start].choices)
+        if SCHOOL in c.silent and s.module == "contact"
+    )
+    scenario, index = silent
+    choice = scenario.steps[scenario.start].choices[index]
+    _, email, code = server.learner("sources")
+    open_sign_in(page, server)
+    sign_in_with_mouse(page, email, code)
+    page.get_by_role("button", name=re.compile(rf"^Start: {re.escape(scenario.title)} ")).click()
+    button(page, choice.label).click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text(OUTCOME_TEXT[choice.outcome])
+    text = squash(page.locator("main").inner_text())
+    assert f"Your school's {profile.policy.title} says nothing about this" in text
+    assert "National guidance applies instead." in text and "What national guidance says" in text
+    for ref in choice.guidance:
+        document = catalogue.guidance[ref.source]
+        paragraph = document.paragraph(ref.item)
+        assert (
+            f"National guidance: {document.title} ({document.short}), {paragraph.cite_as}" in text
+        )
+        assert squash(f"Why it applies: {ref.why}") in text
+    assert "Your policy:" not in text
+    page.screenshot(path=tmp_path / "silent-with-guidance.png", full_page=True)
+    serious = axe_findings(page, "feedback with national guidance")
+
+    button(page, "Back to my modules").first.click()
+    own = catalogue.scenarios[SCENARIO].for_school(profile)
+    first = own.steps[own.start].choices[0]
+    start_button(page).click()
+    button(page, first.label).click()
+    expect(page.get_by_role("status")).to_contain_text(OUTCOME_TEXT[first.outcome])
+    text = squash(page.locator("main").inner_text())
+    assert text.count("Your policy:") == len(first.cites) > 0
+    for cite in first.cites:
+        assert squash(f"Why it applies: {cite.why}") in text
+    page.screenshot(path=tmp_path / "own-policy.png", full_page=True)
+    serious += axe_findings(page, "feedback with the school's clauses")
+    assert not serious, "serious or critical accessibility findings:\n" + "\n".join(serious)
