@@ -16,6 +16,10 @@ from toolkit.settings import PROJECT_ROOT
 CATALOGUE = load_catalogue(PROJECT_ROOT)
 SCHOOLS = sorted(CATALOGUE.profiles)
 # Words that name national guidance in feedback: where they appear, the paragraph is cited.
+# The most scenario choices and quiz questions one clause may be cited by within a school,
+# unless its profile says why it is cited widely (the school's route for a kind of concern, or
+# the rule a whole module teaches): a general clause cited everywhere is a catch-all.
+MOST_CITATIONS = 40
 NAMES_GUIDANCE = re.compile(
     r"national guidance|keeping children safe|kcsie|ukcis|prevent duty|teachers' standards", re.I
 )
@@ -86,3 +90,27 @@ def test_a_school_declared_silent_is_given_national_guidance():
     """Does every choice or question on which a school's policy is silent cite guidance?"""
     for where, item, _ in sourced():
         assert not item.silent or item.guidance, where
+
+
+def test_no_clause_is_cited_as_a_catch_all():
+    """Is every clause cited by at most MOST_CITATIONS choices and questions of its school,
+    unless its profile says why it is cited widely (and is such a clause really cited widely)?"""
+    counts = Counter(str(c) for _, item, _ in sourced() for c in dict.fromkeys(item.cites))
+    for school_id in SCHOOLS:
+        for clause in CATALOGUE.profile(school_id).clauses:
+            n = counts[f"{school_id}#{clause.id}"]
+            if clause.cited_widely:
+                assert n > MOST_CITATIONS / 2, f"{school_id}#{clause.id} is marked but cited {n}"
+            else:
+                assert n <= MOST_CITATIONS, f"{school_id}#{clause.id} is cited {n} times"
+
+
+def test_every_citation_says_why_it_applies():
+    """Does every citation of a clause or of national guidance carry its one-line reason?"""
+    missing = [
+        f"{where}: {c}"
+        for where, item, _ in sourced()
+        for c in [*item.cites, *item.guidance]
+        if not c.why
+    ]
+    assert not missing, f"{len(missing)} citations without a reason, e.g. {missing[:5]}"

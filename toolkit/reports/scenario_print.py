@@ -114,7 +114,8 @@ def as_text(printout: Printout) -> str:
     lines = [*_heading(f"Scenarios for {printout.school}", "="), ""]
     lines += _wrap(
         "As this school's staff see them, with the clauses each choice cites from the "
-        f"school's “{printout.policy}”."
+        f"school's “{printout.policy}” and the national guidance it rests on, each with why "
+        "it applies."
     )
     if len(printout.scenarios) > 1:
         lines += ["", *_heading("Contents", "-")]
