@@ -134,8 +134,11 @@ def test_the_review_names_the_right_answers_and_quotes_the_schools_policy(app, s
         for option in drawn.question.options:
             if option.correct:
                 assert squash(f"{option.text} (you missed this) {option.feedback}") in text
-        quoted = [squash(b.get_text()) for b in item.select("blockquote")]
-        assert quoted == [squash(c.text) for c in school.clauses(drawn.question.cites)] != []
+        quoted = [squash(b.get_text()) for b in item.select("blockquote.esafety-clause")]
+        assert quoted == [squash(c.quoted) for c in school.clauses(drawn.question.cites)]
+        guidance = [squash(b.get_text()) for b in item.select("blockquote.esafety-guidance")]
+        assert len(guidance) == len(drawn.question.guidance)
+        assert quoted or (school.id in drawn.question.silent and guidance)  # never nothing
     heading = page.title
     assert app.body.children[0] is heading and heading.value.endswith(": your result")
 
@@ -177,7 +180,7 @@ def test_a_school_with_no_clause_for_the_quiz_says_its_policy_is_silent(
     submit_and_wait(page)
     assert "You passed" in page.result.value
     for item in items_of(page):
-        assert item.select("blockquote") == [] and "(clause " not in item.get_text()
+        assert item.select("blockquote.esafety-clause") == [] and "(clause " not in item.get_text()
         (silent,) = item.select(".esafety-policy-silent")
         assert "says nothing about this" in silent.get_text()
 

@@ -71,7 +71,7 @@ def test_a_right_answer_is_reviewed_with_its_feedback_and_the_schools_clauses(sc
     assert lines(soup, "ul.esafety-quiz-key > li") == [squash(f"{option.text} (you chose this)")]
     clauses = school.clauses(question.cites)
     assert clauses and [q.text for q in item.sources.policy] == [c.quoted for c in clauses]
-    quoted = [squash(b.get_text()) for b in soup.select("blockquote")]
+    quoted = [squash(b.get_text()) for b in soup.select("blockquote.esafety-clause")]
     assert quoted == [squash(c.text) for c in clauses]
     text = squash(soup.get_text(" "))
     for clause in clauses:
@@ -150,11 +150,13 @@ def test_a_multiple_answer_with_no_right_choice_is_not_right(school):
 def test_a_school_whose_policy_is_silent_says_so_and_invents_nothing(catalogue, school):
     """For a question that cites no clause of the school's own policy (only another school's),
     does the review say the policy is silent, quote nothing, and put no guidance in its place?"""
-    question = question_of(school, "single")
-    elsewhere = catalogue.quizzes[MODULE].question(question.id).cites
-    other = [c for c in elsewhere if c.startswith(f"{OTHER}#")]
+    question, other = next(
+        (q, [c for c in catalogue.quizzes[MODULE].question(q.id).cites if c.source == OTHER])
+        for q in school.quiz(MODULE).questions
+        if q.kind == "single" and OTHER not in catalogue.quizzes[MODULE].question(q.id).silent
+    )
     assert other
-    silent = question.model_copy(update={"cites": other})
+    silent = question.model_copy(update={"cites": other, "guidance": []})
     item, soup = reviewed(school, silent, question.correct_ids(), right=True)
     assert item.sources.policy == [] and soup.select("blockquote") == []
     (line,) = [squash(p.get_text()) for p in soup.select(".esafety-policy-silent")]
@@ -182,7 +184,7 @@ def test_another_schools_clause_is_never_shown(catalogue, school_id):
         run.answer(1, question.correct_ids())
         soup = page(school, review(run, [True], school))
         own = [c.removeprefix(prefix) for c in question.cites if c.startswith(prefix)]
-        quoted = [squash(b.get_text()) for b in soup.select("blockquote")]
+        quoted = [squash(b.get_text()) for b in soup.select("blockquote.esafety-clause")]
         assert quoted == [squash(school.profile.clause(c).text) for c in own]
         for citation in question.cites:
             owner, clause_id = citation.split("#", 1)

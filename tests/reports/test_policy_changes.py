@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import UTC, date, datetime
 
@@ -39,7 +40,7 @@ def test_the_dsl_page_counts_and_names_staff_to_replay(store, school, monkeypatc
     """Does the DSL page count the people with training to replay and name them, only them?"""
     changed = trained_then_changed(store, school, monkeypatch)
     app = DslApp(store, changed, today=lambda: TODAY)
-    assert "<strong>1</strong> people have scenarios or quizzes to replay" in app.summary.value
+    assert "<strong>1</strong> person has scenarios or quizzes to replay" in app.summary.value
     assert "Early Bird" in app.replays.value and "Late Comer" not in app.replays.value
     assert "staff-use-4 (reworded)" in app.replays.value
     assert changed.scenario(SCENARIO).title in app.replays.value
@@ -51,12 +52,17 @@ def test_the_reports_count_staff_to_replay(store, school, monkeypatch):
     evidence = report_render.gather(store, changed, TODAY)
     assert [r.learner.name for r in evidence.replays] == ["Early Bird"]
     page = report_render.as_html(evidence)
-    assert "1 people have scenarios or quizzes to replay" in page
+    assert "1 person has scenarios or quizzes to replay" in page
     assert "Staff to replay training after a policy change" in page
     pdf = "".join(
         p.extract_text() for p in PdfReader(io.BytesIO(report_render.as_pdf(evidence))).pages
     )
     assert "Staff to replay training after a policy change" in pdf and "Early Bird" in pdf
+    rows = list(csv.DictReader(io.StringIO(report_render.as_csv(evidence))))
+    title = changed.scenario(SCENARIO).title
+    module = changed.catalogue.modules[changed.scenario(SCENARIO).module].title
+    assert {(r["name"], r["module"]) for r in rows if r["to_replay"]} == {("Early Bird", module)}
+    assert next(r["to_replay"] for r in rows if r["to_replay"]) == title
 
 
 def test_a_policy_past_its_review_date_is_flagged(store, school):

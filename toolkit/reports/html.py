@@ -35,7 +35,7 @@ STATUS_COLOURS = {
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     *("school", "report_date", "policy", "name", "email", "role", "start_date"),
-    *("module", "status", "due", "completed_on", "policy_changed"),
+    *("module", "status", "due", "completed_on", "policy_changed", "to_replay"),
 ]
 
 
@@ -181,6 +181,7 @@ def as_csv(evidence: Evidence) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     titles = {m.id: m.title for m in evidence.catalogue.modules.values()}
+    replays = {r.learner.id: r.by_module for r in evidence.replays}
     for row in evidence.matrix:
         for module_id, cell in row.cells.items():
             if cell is None:
@@ -198,6 +199,7 @@ def as_csv(evidence: Evidence) -> str:
                 cell.due.isoformat(),
                 cell.completed_on.isoformat() if cell.completed_on else "",
                 "yes" if cell.policy_changed else "no",
+                "; ".join(replays.get(row.learner.id, {}).get(module_id, [])),
             ]
             writer.writerow([safe_cell(v) for v in values])
     return out.getvalue()

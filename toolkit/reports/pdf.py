@@ -274,7 +274,8 @@ def _story(evidence: Evidence) -> list:
         CondPageBreak(ROOM),
         text(replays_listing(evidence).title, styles["h2"]),
         text(
-            f"{len(evidence.replays)} people have scenarios or quizzes to replay because clauses "
+            f"{len(evidence.replays)} {'person has' if len(evidence.replays) == 1 else 'people have'} "
+            "scenarios or quizzes to replay because clauses "
             "of the policy changed since they trained.",
             styles["body"],
         ),

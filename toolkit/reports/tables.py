@@ -295,20 +295,28 @@ class Replay(NamedTuple):
 
     learner: Learner
     clauses: list[str]  # ids of the clauses changed in substance since, each with how
-    items: list[str]  # titles of the scenarios and quizzes to replay
+    by_module: dict[str, list[str]]  # module id: titles of its scenarios and quiz to replay
+
+    @property
+    def items(self) -> list[str]:
+        """Titles of the scenarios and quizzes to replay."""
+        return [title for titles in self.by_module.values() for title in titles]
 
 
 def policy_replays(store: Store, school: School, matrix: list[MatrixRow]) -> list[Replay]:
     """The learners of the matrix with scenarios or quizzes to replay after a policy change."""
     found = policy_changes.school_replays(store, school)
     titles = {m.id: m.title for m in school.catalogue.modules.values()}
-    return [
-        Replay(
-            row.learner,
-            [f"{c.clause_id} ({c.kind})" for c in found[row.learner.id].changes],
-            [school.scenario(s).title for s in found[row.learner.id].scenarios]
-            + [f"quiz: {titles[m]}" for m in found[row.learner.id].quizzes],
-        )
-        for row in matrix
-        if row.learner.id in found
-    ]
+    replays = []
+    for row in matrix:
+        if row.learner.id not in found:
+            continue
+        by_module: dict[str, list[str]] = {}
+        for scenario_id in found[row.learner.id].scenarios:
+            scenario = school.scenario(scenario_id)
+            by_module.setdefault(scenario.module, []).append(scenario.title)
+        for module_id in found[row.learner.id].quizzes:
+            by_module.setdefault(module_id, []).append(f"quiz: {titles[module_id]}")
+        changes = [f"{c.clause_id} ({c.kind})" for c in found[row.learner.id].changes]
+        replays.append(Replay(row.learner, changes, by_module))
+    return replays
