@@ -57,9 +57,6 @@ def test_scenario_shape_for_each_school(scenario_id, school):
     )
 
 
-
-# Choices on which a school's policy says nothing: the page says so, rather than quote an
-# unrelated clause in its place. (scenario, step, choice) -> the schools left uncited.
 @pytest.mark.parametrize("scenario_id", SCENARIOS)
 def test_every_choice_cites_a_clause_of_every_school(scenario_id):
     """Does each school see its own policy's words under every piece of feedback, except where
