@@ -15,6 +15,7 @@ from markupsafe import escape
 from sqlalchemy import insert
 
 from tests.conftest import SCENARIO, SCHOOL, SCHOOLS
+from tests.school.test_sources import feedback_html
 from toolkit.apps.staff import StaffApp
 from toolkit.engine import EngineError
 from toolkit.school.school import School
@@ -476,20 +477,9 @@ def test_a_store_deleted_while_a_learner_plays_is_shown_and_logged(
 def test_a_quoted_item_of_a_do_not_list_keeps_its_negation(catalogue):
     """Is an item of a list of things not to do quoted with the list's "Do not", marked as
     added, never as an instruction?"""
-    from toolkit.html import fragment
-
     clause = catalogue.profile("bury-ce-primary").clause("social-networking-7")
-    html = fragment(
-        "apps/staff.html.j2",
-        "feedback",
-        title="t",
-        decision=1,
-        label="l",
-        outcome="unsafe",
-        outcome_text="o",
-        text="x",
-        sources=Sources("p", [Quote(clause.quoted, "p, section “s” (clause c)", "")], [], False),
-    )
+    quote = Quote(clause.quoted, "p, section “s” (clause c)", "")
+    html = feedback_html(Sources("p", [quote], [], False), "unsafe")
     assert ">[Do not] Include material that is abusive" in html
     assert "<strong>Your policy:</strong> p, section" in html
 

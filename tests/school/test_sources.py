@@ -10,9 +10,25 @@ import pytest
 from toolkit.content import load_catalogue
 from toolkit.html import fragment
 from toolkit.school.school import School
+from toolkit.school.sources import Sources
 from toolkit.settings import PROJECT_ROOT
 
 GOOD = Path(__file__).parent.parent / "content" / "good" / "sourced.yaml"
+
+
+def feedback_html(sources: Sources, outcome: str = "safe") -> str:
+    """The staff page's feedback view for these sources."""
+    return fragment(
+        "apps/staff.html.j2",
+        "feedback",
+        title="t",
+        decision=1,
+        label="l",
+        outcome=outcome,
+        outcome_text="o",
+        text="x",
+        sources=sources,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,17 +64,7 @@ def test_a_silent_school_quotes_nothing_of_another_school_and_gets_the_guidance(
     catalogue, (told, _) = choices
     sources = School.resolve(catalogue, "bury-ce-primary").sources(told)
     assert sources.silent and sources.policy == [] and sources.guidance
-    html = fragment(
-        "apps/staff.html.j2",
-        "feedback",
-        title="t",
-        decision=1,
-        label="l",
-        outcome="safe",
-        outcome_text="o",
-        text="x",
-        sources=sources,
-    )
+    html = feedback_html(sources, "safe")
     assert (
         "says nothing about this, so there is no clause of it to quote here. National "
         "guidance applies instead." in html
@@ -71,16 +77,6 @@ def test_a_silent_school_quotes_nothing_of_another_school_and_gets_the_guidance(
 def test_a_page_labels_each_quote_and_shows_no_heading_for_absent_guidance(choices):
     catalogue, (_, waited) = choices
     sources = School.resolve(catalogue, "lunsford-primary").sources(waited)
-    html = fragment(
-        "apps/staff.html.j2",
-        "feedback",
-        title="t",
-        decision=1,
-        label="l",
-        outcome="unsafe",
-        outcome_text="o",
-        text="x",
-        sources=sources,
-    )
+    html = feedback_html(sources, "unsafe")
     assert html.count("<strong>Your policy:</strong>") == 1
     assert "What national guidance says" not in html and "Why it applies" not in html

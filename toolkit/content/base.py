@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
@@ -174,6 +175,18 @@ def items(value: Any) -> list:
 
 def known(what: str, names: Iterable[str]) -> str:
     return f"known {what}: {', '.join(sorted(names))}"
+
+
+def check_file_name(data: dict, file: str) -> Iterator[Problem]:
+    """A file whose id names it (a school profile, a guidance document) is named after it."""
+    item_id, path = data.get("id"), Path(file)
+    if isinstance(item_id, str) and path.suffix in (".yaml", ".yml") and path.stem != item_id:
+        yield Problem(
+            file,
+            "/id",
+            f"id {item_id!r} differs from the file name",
+            f"name the file {item_id}.yaml",
+        )
 
 
 def check_unique(entries: Any, path: str, what: str, file: str) -> Iterator[Problem]:

@@ -4,11 +4,10 @@ quoted word for word, for what every school's staff must do whatever their own p
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from pydantic import Field
 
-from toolkit.content.base import Kind, Model, Problem, Slug, Text, check_unique
+from toolkit.content.base import Kind, Model, Problem, Slug, Text, check_file_name, check_unique
 from toolkit.content.text import TextFields
 
 
@@ -35,11 +34,7 @@ class GuidanceDocument(Model):
 
 def check_guidance(data: dict, file: str) -> Iterator[Problem]:
     yield from check_unique(data.get("paragraphs"), "/paragraphs", "paragraph", file)
-    doc_id, path = data.get("id"), Path(file)
-    if isinstance(doc_id, str) and path.suffix in (".yaml", ".yml") and path.stem != doc_id:
-        yield Problem(
-            file, "/id", f"id {doc_id!r} differs from the file name", f"name it {doc_id}.yaml"
-        )
+    yield from check_file_name(data, file)
 
 
 KIND = Kind(

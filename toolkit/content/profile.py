@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field
 
-from toolkit.content.base import Kind, Model, Problem, Slug, Text, check_unique
+from toolkit.content.base import Kind, Model, Problem, Slug, Text, check_file_name, check_unique
 from toolkit.content.text import TEMPLATES, TextFields
 
 Audience = Literal["staff", "governors", "pupils", "parents"]
@@ -150,15 +149,7 @@ TEXT = TextFields()
 
 def check_profile(data: dict, file: str) -> Iterator[Problem]:
     yield from check_unique(data.get("clauses"), "/clauses", "clause", file)
-    school_id = data.get("id")
-    path = Path(file)
-    if isinstance(school_id, str) and path.suffix in (".yaml", ".yml") and path.stem != school_id:
-        yield Problem(
-            file,
-            "/id",
-            f"id {school_id!r} differs from the file name",
-            f"name the file {school_id}.yaml",
-        )
+    yield from check_file_name(data, file)
 
 
 KIND = Kind(
