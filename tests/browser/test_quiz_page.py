@@ -179,8 +179,11 @@ def test_a_one_word_reflection_is_refused_then_the_review_teaches(page, server, 
             item.get_by_role("heading", name="What your school's policy says", level=4)
         ).to_be_visible()
         own = [c.split("#", 1)[1] for c in drawn.question.cites]  # the school's, as drawn
-        quoted = [squash(q) for q in item.locator("blockquote").all_inner_texts()]
-        assert quoted == [squash(profile.clause(c).text) for c in own] != []
+        quoted = [squash(q) for q in item.locator("blockquote.esafety-clause").all_inner_texts()]
+        assert quoted == [squash(profile.clause(c).quoted) for c in own]
+        guidance = item.locator("blockquote.esafety-guidance").all_inner_texts()
+        assert len(guidance) == len(drawn.question.guidance)
+        assert quoted or (SCHOOL in drawn.question.silent and guidance)  # never nothing
     expect(page.get_by_text(hostile, exact=True)).to_be_visible()
     expect(page.locator("img[src=x]")).to_have_count(0)
     assert page.title() != "1"
