@@ -114,3 +114,17 @@ def test_every_citation_says_why_it_applies():
         if not c.why
     ]
     assert not missing, f"{len(missing)} citations without a reason, e.g. {missing[:5]}"
+
+
+def test_national_guidance_reasons_name_no_school():
+    """Is no reason under national guidance, which every school's staff read, about one school
+    (its name, or a word of its name that only it has)?"""
+    generic = {"St", "The", "Primary", "School", "CE", "Catholic", "Lane", "Trust"}
+    names = {
+        next(w for w in profile.name.split() if w not in generic): profile.id
+        for profile in CATALOGUE.profiles.values()
+    }
+    for where, item, _ in sourced():
+        for cite in item.guidance:
+            named = [school for word, school in names.items() if word in cite.why]
+            assert not named, f"{where} {cite}: its reason names {named}"
