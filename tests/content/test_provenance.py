@@ -128,3 +128,20 @@ def test_national_guidance_reasons_name_no_school():
         for cite in item.guidance:
             named = [school for word, school in names.items() if word in cite.why]
             assert not named, f"{where} {cite}: its reason names {named}"
+
+
+def words(text: str) -> set[str]:
+    return {w.strip('.,;:"“”()‘’').lower() for w in text.split()} - {""}
+
+
+def test_a_reason_says_why_the_clause_applies_here_not_what_it_says():
+    """Is every reason more than the clause said again (it sits right under the quote): under
+    60% of its words from the clause, so it has room to name what happens in the choice?"""
+    repeating = []
+    for where, item, _ in sourced():
+        for cite in item.cites:
+            clause = CATALOGUE.profile(cite.source).clause(cite.item)
+            reason = words(cite.why)
+            if len(reason & words(clause.text)) >= 0.6 * len(reason):
+                repeating.append(f"{where} {cite}: {cite.why}")
+    assert not repeating, f"{len(repeating)} reasons repeat their clause, e.g. {repeating[:3]}"
