@@ -23,6 +23,10 @@ NUMBER = r"\d+\.\d+"
 
 # Each script, the arguments beside --smoke, and the lines its result must hold.
 SMOKE = {
+    "policy_import": (
+        [],
+        [r"^barley-lane-primary\s+\d+\s+\d+\s+\d+%\s+\d+%$", r"^all\s+\d+\s+\d+\s+\d+%\s+\d+%$"],
+    ),
     "roster_import": (
         [],
         [

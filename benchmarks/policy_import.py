@@ -1,0 +1,62 @@
+"""How well a policy's text is read into draft clauses, measured against the hand-made profiles.
+
+For each shipped school, its policy text (policies/sources/<school>.txt) is read by
+toolkit.content.policy_import and compared with the clauses of its hand-made profile:
+
+* boundaries: the share of hand-made clauses that some draft clause quotes exactly (the same
+  words, spacing and a closing full stop aside);
+* strength: of those, the share whose strength (must, should, advice) agrees.
+
+Usage: python benchmarks/policy_import.py [--smoke]
+Prints a table; nothing is asserted. `--smoke` reads one school: does it still run?
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from toolkit.content import load_catalogue  # noqa: E402
+from toolkit.content.policy_import import draft_clauses  # noqa: E402
+
+
+def same(text: str) -> str:
+    return " ".join(text.replace("**", "").split()).strip().rstrip(".;,").lower()
+
+
+def measure(school_id: str, catalogue) -> tuple[int, int, int, int]:
+    """(hand-made clauses, drafts, hand-made clauses matched, strengths agreeing)."""
+    profile = catalogue.profile(school_id)
+    source = (ROOT / "policies" / "sources" / f"{school_id}.txt").read_text(encoding="utf-8")
+    drafts = {same(d.text): d for d in draft_clauses(source)}
+    matched = [(c, drafts[same(c.text)]) for c in profile.clauses if same(c.text) in drafts]
+    agree = sum(c.strength == d.strength for c, d in matched)
+    return len(profile.clauses), len(drafts), len(matched), agree
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="one school only")
+    args = parser.parse_args()
+    catalogue = load_catalogue(ROOT)
+    schools = sorted(catalogue.profiles)[:1] if args.smoke else sorted(catalogue.profiles)
+    totals = [0, 0, 0, 0]
+    print(f"{'school':32} {'clauses':>7} {'drafts':>6} {'boundaries':>10} {'strength':>8}")
+    for school_id in schools:
+        hand, drafts, matched, agree = measure(school_id, catalogue)
+        totals = [t + n for t, n in zip(totals, (hand, drafts, matched, agree), strict=True)]
+        print(
+            f"{school_id:32} {hand:7} {drafts:6} {matched / hand:10.0%} "
+            f"{agree / max(matched, 1):8.0%}"
+        )
+    hand, drafts, matched, agree = totals
+    print(f"{'all':32} {hand:7} {drafts:6} {matched / hand:10.0%} {agree / max(matched, 1):8.0%}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
