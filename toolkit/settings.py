@@ -180,6 +180,11 @@ def content_root() -> Path:
     return Path(configured).expanduser().resolve() if configured else shipped_root()
 
 
+def schools_root() -> Path:
+    """Schools whose own policy was imported (`esafety policy import`) are school data too."""
+    return home() / "schools"
+
+
 def grading_root() -> Path:
     """Submissions and grades are school data, so they live in the data folder; the rest of
     the course is built again from the content (`esafety init`, or `esafety serve` if missing)."""

@@ -108,7 +108,9 @@ def _start(title: str, build: Callable[[Store, School], w.Widget]) -> w.Widget:
         school_id = store.get_meta(SCHOOL_KEY)
         if school_id is None:
             return _notice(title, say("launch.not_set_up"))
-        catalogue = cached_catalogue(settings.content_root(), settings.cache_dir())
+        catalogue = cached_catalogue(
+            settings.content_root(), settings.cache_dir(), settings.schools_root()
+        )
         return build(store, School.resolve(catalogue, school_id))
     except StoreMissing as err:  # the page says what to do; the log says where it looked
         logging.getLogger(__name__).error("%s cannot start: %s", title, err)

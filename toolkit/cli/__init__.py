@@ -17,6 +17,7 @@ from toolkit.cli import (
     hub,
     init,
     learner,
+    policy,
     quizzes,
     report,
     roster,
@@ -30,6 +31,7 @@ from toolkit.cli.errors import is_expected
 COMMANDS = [
     content.add_validate,
     content.add_schema,
+    policy.add,
     init.add,
     roster.add,
     content.add_coverage,

@@ -27,7 +27,7 @@ def list_classes(args: argparse.Namespace) -> int:
 
 
 def list_lessons(args: argparse.Namespace) -> int:
-    catalogue = load_catalogue(settings.content_root())
+    catalogue = load_catalogue(settings.content_root(), schools=settings.schools_root())
     for band in BANDS:
         for lesson in catalogue.lessons_for(band):
             print(f"{lesson.id:<22} ages {band:<5} {lesson.title}")
@@ -43,7 +43,7 @@ def print_lesson(args: argparse.Namespace) -> int:
         raise CommandError(
             "write the lesson plan to an .html file; print it from a browser (it has print styles)"
         )
-    catalogue = load_catalogue(settings.content_root())
+    catalogue = load_catalogue(settings.content_root(), schools=settings.schools_root())
     if args.lesson not in catalogue.lessons:
         raise CommandError(f"no lesson {args.lesson!r}; see 'esafety lessons list'")
     school = resolve(catalogue, open_store().get_meta(SCHOOL_KEY) or DEFAULT_SCHOOL)

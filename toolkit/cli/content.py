@@ -13,7 +13,9 @@ from toolkit.content import coverage, json_schemas, load_catalogue
 
 def validate(args: argparse.Namespace) -> int:
     root = settings.content_root()
-    catalogue = load_catalogue(root, extra=[Path(p) for p in args.paths])
+    catalogue = load_catalogue(
+        root, extra=[Path(p) for p in args.paths], schools=settings.schools_root()
+    )
     checked = [*args.paths] or [
         f"{len(catalogue.profiles)} school profiles",
         f"{len(catalogue.guidance)} national guidance documents",
@@ -37,7 +39,7 @@ def schema(args: argparse.Namespace) -> int:
 
 
 def show_coverage(args: argparse.Namespace) -> int:
-    catalogue = load_catalogue(settings.content_root())
+    catalogue = load_catalogue(settings.content_root(), schools=settings.schools_root())
     schools = [args.school] if args.school else sorted(catalogue.profiles)
     reports = {school: coverage.coverage(catalogue, school) for school in schools}
     if args.format == "csv":
@@ -45,6 +47,14 @@ def show_coverage(args: argparse.Namespace) -> int:
         print("\n".join([header, *(r for r in rows if r != header)]))
     else:
         print("\n\n".join(coverage.as_table(r) for r in reports.values()))
+        for school in schools:
+            _show_review(school)
+            bare = coverage.citing_nothing(catalogue, school)
+            if bare:
+                print(
+                    f"{school}: {len(bare)} scenarios and quizzes cite nothing of its policy "
+                    f"(national guidance only): {', '.join(bare)}"
+                )
     below = [
         s
         for s, r in reports.items()
@@ -57,6 +67,24 @@ def show_coverage(args: argparse.Namespace) -> int:
         )
         return 2
     return 0
+
+
+def _show_review(school_id: str) -> None:
+    """For a school whose policy was imported: how much of the review its DSL has done."""
+    from toolkit.content.imported import read_review
+
+    folder = settings.schools_root() / school_id
+    if not folder.is_dir():
+        return
+    review = read_review(folder)
+    total, left = len(review.citations), len(review.unreviewed_points)
+    confirmed = sum(bool(c.confirmed) for c in review.citations.values())
+    print(
+        f"{school_id}: {total - left} of {total} teaching points reviewed ({confirmed} cite its "
+        f"policy); {len(review.unconfirmed_settings)} settings to confirm"
+    )
+    if left:
+        print(f"  to review: esafety policy citations {school_id}, or the setup page")
 
 
 def add_validate(sub: argparse._SubParsersAction) -> None:

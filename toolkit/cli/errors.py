@@ -16,6 +16,8 @@ EXPECTED = (
     ("toolkit.cli.output", "OutputError"),
     ("toolkit.settings", "SettingError"),
     ("toolkit.content", "ContentError"),
+    ("toolkit.content.policy_document", "PolicyDocumentError"),
+    ("toolkit.content.school_setup", "SetupError"),
     ("toolkit.store", "StoreError"),
     ("toolkit.store.roster", "RosterError"),
     ("toolkit.grading", "GradingError"),

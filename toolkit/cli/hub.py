@@ -19,7 +19,9 @@ def write_config(args: argparse.Namespace) -> int:
     from toolkit.content.cache import cached_catalogue
     from toolkit.hub.config import HubConfigError, HubOptions, config_text
 
-    catalogue = cached_catalogue(settings.content_root(), settings.cache_dir())
+    catalogue = cached_catalogue(
+        settings.content_root(), settings.cache_dir(), settings.schools_root()
+    )
     school = resolve(catalogue, current_school()).name
     options = HubOptions(
         home=settings.home(),

@@ -6,6 +6,7 @@ import argparse
 from datetime import date
 
 from toolkit import settings
+from toolkit.cli.errors import CommandError
 from toolkit.cli.school import DEFAULT_SCHOOL, build_quizzes, open_store, resolve
 from toolkit.cli.terminal import print_codes
 from toolkit.content import load_catalogue
@@ -23,10 +24,11 @@ DEMO_CLASSES = [("Year 1 Oak", "5-7"), ("Year 5 Ash", "7-11")]
 def init(args: argparse.Namespace) -> int:
     from toolkit.store import SCHOOL_KEY, NewLearner
 
-    catalogue = load_catalogue(settings.content_root())
+    catalogue = load_catalogue(settings.content_root(), schools=settings.schools_root())
     store = open_store()
     current = store.get_meta(SCHOOL_KEY)
     school = resolve(catalogue, args.school or current or DEFAULT_SCHOOL)
+    _check_confirmed(school.id)
     if current and current == school.id and not (args.demo and store.learner_count() == 0):
         print(
             f"Already set up for {school.name} ({store.learner_count()} people on the roster); nothing changed."
@@ -48,6 +50,22 @@ def init(args: argparse.Namespace) -> int:
             store.add_class(name, band)
         print(f"Demo classes added: {', '.join(name for name, _ in DEMO_CLASSES)}")
     return 0
+
+
+def _check_confirmed(school_id: str) -> None:
+    """An imported school goes live only once its DSL has confirmed every setting, since the
+    settings decide what its staff are told."""
+    from toolkit.content.school_setup import Setup
+
+    if not (settings.schools_root() / school_id).is_dir():
+        return
+    left = Setup(settings.schools_root(), school_id).review.unconfirmed_settings
+    if left:
+        raise CommandError(
+            f"{school_id} has {len(left)} settings not yet confirmed ({', '.join(left)}); answer "
+            f"them with 'esafety policy settings {school_id}' or on the setup page, then run this "
+            "again"
+        )
 
 
 def add(sub: argparse._SubParsersAction) -> None:

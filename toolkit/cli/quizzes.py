@@ -10,7 +10,7 @@ from toolkit.content import load_catalogue
 
 
 def build(args: argparse.Namespace) -> int:
-    catalogue = load_catalogue(settings.content_root())
+    catalogue = load_catalogue(settings.content_root(), schools=settings.schools_root())
     school = resolve(catalogue, args.school or current_school())
     built = build_quizzes(school)
     print(
@@ -22,7 +22,7 @@ def build(args: argparse.Namespace) -> int:
 def sync_grades(args: argparse.Namespace) -> int:
     from toolkit import grading
 
-    catalogue = load_catalogue(settings.content_root())
+    catalogue = load_catalogue(settings.content_root(), schools=settings.schools_root())
     store = open_store()
     synced = 0
     for mark in grading.manual_grades(settings.grading_root(), sorted(catalogue.quizzes)):

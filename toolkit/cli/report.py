@@ -16,7 +16,7 @@ def write_report(args: argparse.Namespace) -> int:
     from toolkit.school import policy_changes
 
     out = output_path(args.out, example=f"report.{args.format}")
-    catalogue = load_catalogue(settings.content_root())
+    catalogue = load_catalogue(settings.content_root(), schools=settings.schools_root())
     store = open_store()
     school = resolve(catalogue, current_school())
     policy_changes.record(store, school)

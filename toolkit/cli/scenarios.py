@@ -24,7 +24,7 @@ def school_set_up() -> str:
 
 
 def list_scenarios(args: argparse.Namespace) -> int:
-    catalogue = load_catalogue(settings.content_root())
+    catalogue = load_catalogue(settings.content_root(), schools=settings.schools_root())
     modules = sorted(catalogue.modules.values(), key=lambda m: (m.order, m.id))
     for module in modules:
         for scenario in catalogue.scenarios_in(module.id):
@@ -43,7 +43,7 @@ def print_scenarios(args: argparse.Namespace) -> int:
         )
     example = f"{args.scenario or 'scenarios'}.{args.format}"
     out = output_path(args.out, example=example)
-    catalogue = load_catalogue(settings.content_root())
+    catalogue = load_catalogue(settings.content_root(), schools=settings.schools_root())
     if args.scenario and args.scenario not in catalogue.scenarios:
         raise CommandError(f"no scenario {args.scenario!r}; see 'esafety scenarios list'")
     school_id = args.school or school_set_up()

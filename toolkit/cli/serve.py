@@ -81,7 +81,9 @@ def prepare() -> None:
     from toolkit.content.cache import cached_catalogue
 
     school_id = current_school()
-    catalogue = cached_catalogue(settings.content_root(), settings.cache_dir())
+    catalogue = cached_catalogue(
+        settings.content_root(), settings.cache_dir(), settings.schools_root()
+    )
     missing = [q for q in catalogue.quizzes if not grading.is_built(settings.grading_root(), q)]
     if missing:
         print(f"Building the module quizzes ({', '.join(missing)} not built yet)", flush=True)

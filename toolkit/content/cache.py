@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from toolkit import __version__
-from toolkit.content import Catalogue, load_catalogue, shipped_files
+from toolkit.content import Catalogue, imported, load_catalogue, shipped_files
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,8 @@ def code_files() -> list[Path]:
     return sorted(Path(__file__).parent.rglob("*.py"))
 
 
-def digest(root: Path) -> str:
-    """Names this exact content as read by this exact code."""
+def digest(root: Path, schools: Path | None = None) -> str:
+    """Names this exact content (and the imported schools) as read by this exact code."""
     h = hashlib.sha256(__version__.encode())
     for code in code_files():
         h.update(code.read_bytes())
@@ -38,12 +38,15 @@ def digest(root: Path) -> str:
         name = path.relative_to(root) if path.is_relative_to(root) else path  # shipped guidance
         h.update(str(name).encode() + b"\0")
         h.update(path.read_bytes())
+    for path in imported.files(schools):
+        h.update(f"{path.parent.name}/{path.name}".encode() + b"\0")
+        h.update(path.read_bytes() if path.is_file() else b"")
     return h.hexdigest()[:24]
 
 
-def cached_catalogue(root: Path, cache_dir: Path) -> Catalogue:
-    """The validated catalogue of `root`, from the cache if it holds this content."""
-    path = cache_dir / f"{PREFIX}{digest(root)}.pickle"
+def cached_catalogue(root: Path, cache_dir: Path, schools: Path | None = None) -> Catalogue:
+    """The validated catalogue of `root` and `schools`, from the cache if it holds this content."""
+    path = cache_dir / f"{PREFIX}{digest(root, schools)}.pickle"
     try:
         with path.open("rb") as file:
             catalogue = pickle.load(file)
@@ -53,7 +56,9 @@ def cached_catalogue(root: Path, cache_dir: Path) -> Catalogue:
         pass
     except Exception:  # a damaged or foreign file: validate again and replace it
         log.warning("content cache %s is unreadable; validating the content again", path)
-    catalogue = load_catalogue(root)  # raises ContentError: never cache invalid content
+    catalogue = load_catalogue(
+        root, schools=schools
+    )  # raises ContentError: never cache invalid content
     for school_id in catalogue.profiles:  # rendered once here, not at each sign-in
         for scenario_id in catalogue.scenarios:
             catalogue.scenario_for(scenario_id, school_id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from toolkit.content import imported
 from toolkit.content.base import ContentError, Kind, Model, Problem, items, known
 from toolkit.content.guidance import GuidanceDocument
 from toolkit.content.lesson import LETTER_NAMES, Lesson
@@ -137,10 +138,14 @@ def shipped_files(root: Path) -> list[Path]:
     return [path for folder in folders.values() for path in sorted(folder.glob("*.yaml"))]
 
 
-def load_catalogue(root: Path, extra: Iterable[Path] = ()) -> Catalogue:
-    """Load the shipped content (and any extra files), reporting every problem at once."""
+def load_catalogue(
+    root: Path, extra: Iterable[Path] = (), schools: Path | None = None
+) -> Catalogue:
+    """Load the shipped content (and any extra files, and the schools imported into the
+    `schools` folder with their confirmed citations), reporting every problem at once."""
     catalogue, problems, referring = Catalogue(), [], []
-    for path in dict.fromkeys(p.resolve() for p in [*shipped_files(root), *extra]):
+    files = [*shipped_files(root), *extra, *imported.profile_files(schools)]
+    for path in dict.fromkeys(p.resolve() for p in files):
         name = _display(path, root)
         try:
             data, blob = read_file(path, name)
@@ -156,6 +161,8 @@ def load_catalogue(root: Path, extra: Iterable[Path] = ()) -> Catalogue:
             problems.extend(_join(kind, catalogue, model, name, blob))
     for name, data in referring:
         problems.extend(_check_references(catalogue, data, name))
+    if not problems:
+        problems.extend(imported.join(catalogue, schools))
     if problems:
         raise ContentError(problems)
     return catalogue

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from toolkit.content import Catalogue, Clause
+from toolkit.content.points import points
 
 
 @dataclass(frozen=True)
@@ -27,15 +28,25 @@ class ClauseCoverage:
 
 def teaching_points(catalogue: Catalogue) -> Iterator[tuple[str, str]]:
     """Every (citation, where) pair: each scenario choice and quiz question that cites a clause."""
-    for scenario in sorted(catalogue.scenarios.values(), key=lambda s: s.id):
-        for step_id, step in scenario.steps.items():
-            for i, choice in enumerate(step.choices):
-                for citation in choice.cites:
-                    yield citation, f"{scenario.id}/{step_id}/choice {i + 1}"
-    for quiz in sorted(catalogue.quizzes.values(), key=lambda q: q.id):
-        for question in quiz.questions:
-            for citation in question.cites:
-                yield citation, f"quiz {quiz.id}/{question.id}"
+    for point in points(catalogue):
+        for citation in point.item.cites:
+            yield citation, point.where
+
+
+def citing_nothing(catalogue: Catalogue, school_id: str) -> list[str]:
+    """The scenarios and quizzes in which no choice or question cites this school's policy:
+    its staff are given national guidance there, and no clause of their own."""
+    cited: dict[str, bool] = {}
+    for point in points(catalogue):
+        whole = (
+            point.key.rsplit("/", 2)[0]
+            if point.key.startswith("quiz/")
+            else point.key.split("/")[0]
+        )
+        cited[whole] = cited.get(whole, False) or any(
+            c.source == school_id for c in point.item.cites
+        )
+    return [where for where, any_cited in cited.items() if not any_cited]
 
 
 def coverage(catalogue: Catalogue, school_id: str) -> list[ClauseCoverage]:

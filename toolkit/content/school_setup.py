@@ -1,0 +1,126 @@
+"""The DSL's work on an imported school, shared by `esafety policy` and the setup page: answer
+each setting's question (confirm the proposal or change it), confirm the clauses that support
+each teaching point, and see what is left. Every change is checked before it is saved, and each
+save writes whole files, so two tabs or a double-click leave a consistent school."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from toolkit.content import imported
+from toolkit.content.imported import PolicyReview
+from toolkit.content.policy_settings import QUESTIONS, Question
+from toolkit.content.profile import Clause, SchoolProfile, SchoolSettings
+from toolkit.content.strict_yaml import read_yaml
+
+
+class SetupError(ValueError):
+    """A change the DSL asked for that cannot be made; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: Question
+    value: str | int
+    evidence: list[Clause]
+    silent: bool
+    confirmed: bool
+
+
+class Setup:
+    """One imported school's review, read from its folder; `save()` writes it back."""
+
+    def __init__(self, schools: Path, school_id: str):
+        self.folder = schools / school_id
+        if not imported.profile_file(self.folder).is_file():
+            raise SetupError(
+                f"no imported school {school_id!r}; import its policy first with "
+                f"'esafety policy import FILE --id {school_id}'"
+            )
+        path = imported.profile_file(self.folder)
+        self.profile = SchoolProfile.model_validate(
+            read_yaml(path.read_text(encoding="utf-8"), path.name)
+        )
+        self.review: PolicyReview = imported.read_review(self.folder)
+        self._settings: dict[str, str | int] = {}
+
+    @property
+    def school_id(self) -> str:
+        return self.profile.id
+
+    # --- settings --------------------------------------------------------------------------
+
+    def answers(self) -> list[Answer]:
+        """Each setting's question with its value as it stands and the clauses behind it."""
+        clauses = {c.id: c for c in self.profile.clauses}
+        return [
+            Answer(
+                question,
+                self._settings.get(name, review.value),
+                [clauses[c] for c in review.evidence if c in clauses],
+                review.silent,
+                review.confirmed,
+            )
+            for name, question in QUESTIONS.items()
+            for review in [self.review.settings[name]]
+        ]
+
+    def answer(self, name: str, value: str | int | None = None) -> None:
+        """Confirm a setting: as proposed (value None), or with the value the DSL gives."""
+        if name not in self.review.settings:
+            raise SetupError(f"no setting {name!r}; the settings are: {', '.join(QUESTIONS)}")
+        current = self.review.settings[name]
+        value = current.value if value is None else self._checked(name, value)
+        self._settings[name] = value
+        settings = dict(self.review.settings)
+        settings[name] = current.model_copy(update={"value": value, "confirmed": True})
+        self.review = self.review.model_copy(update={"settings": settings})
+
+    def _checked(self, name: str, value: str | int) -> str | int:
+        field = SchoolSettings.model_fields[name]
+        raw = value.strip() if isinstance(value, str) else value
+        if field.annotation is int and isinstance(raw, str):
+            if not raw.isdigit():
+                raise SetupError(f"{name} is a whole number, not {raw!r}")
+            raw = int(raw)
+        try:
+            SchoolSettings.model_validate(
+                {**self.profile.settings.model_dump(), **self._settings, name: raw}
+            )
+            return raw
+        except ValidationError as err:
+            options = QUESTIONS[name].options
+            why = f"it must be one of: {', '.join(options)}" if options else err.errors()[0]["msg"]
+            raise SetupError(f"{name} cannot be {value!r}: {why}") from None
+
+    # --- citations ---------------------------------------------------------------------------
+
+    def confirm(self, key: str, clause_ids: list[str]) -> None:
+        """The clauses that support a teaching point, as the DSL confirms them ([]: none)."""
+        if key not in self.review.citations:
+            raise SetupError(
+                f"no teaching point {key!r}; list them with 'esafety policy citations'"
+            )
+        known = {c.id for c in self.profile.clauses}
+        unknown = [c for c in clause_ids if c not in known]
+        if unknown:
+            raise SetupError(f"{self.school_id} has no clause {unknown[0]!r}")
+        citations = dict(self.review.citations)
+        citations[key] = citations[key].model_copy(
+            update={"confirmed": list(dict.fromkeys(clause_ids))}
+        )
+        self.review = self.review.model_copy(update={"citations": citations})
+
+    def save(self) -> None:
+        imported.save_review(self.folder, self.review, self._settings or None)
+        self._settings = {}
+
+    # --- what is left ------------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        """Whether the school can go live: every setting's answer is confirmed."""
+        return not self.review.unconfirmed_settings
