@@ -145,13 +145,16 @@ def server_env(home: Path, settings: dict[str, str]) -> dict[str, str]:
 
 
 @contextmanager
-def serving(home: Path, *extra: str, env_extra: dict | None = None) -> Iterator[Server]:
-    """`esafety serve` (with any extra arguments) on a free port for a data folder, stopped after."""
+def serving(
+    home: Path, *extra: str, env_extra: dict | None = None, school: str = SCHOOL
+) -> Iterator[Server]:
+    """`esafety serve` (with any extra arguments) on a free port for a data folder set up for
+    the school, stopped after."""
     db_url = f"sqlite:///{home / 'esafety.db'}"
     previous = os.umask(0o077)  # as `esafety init` makes a data folder: its owner's alone
     try:
         store = Store(db_url)
-        store.set_meta("school", SCHOOL)
+        store.set_meta("school", school)
         store.close()
     finally:
         os.umask(previous)

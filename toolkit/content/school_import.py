@@ -97,29 +97,53 @@ def draft_school(
 
 def _carry_over(draft: Draft, old: SchoolProfile, old_review: PolicyReview) -> Draft:
     """A new version of the policy keeps what the DSL confirmed: settings as they were, and
-    confirmed citations whose clause is still in the policy word for word (under its new id)."""
+    confirmed citations whose clause is still in the policy word for word. Such a clause keeps
+    its id, so records made on it still refer to it and only changed clauses count as changed."""
+    ids = _stable_ids(draft.profile["clauses"], old)
+    clauses = [{**c, "id": ids[c["id"]]} for c in draft.profile["clauses"]]
     settings = dict(draft.profile["settings"])
-    reviewed = dict(draft.review.settings)
-    kept = 0
-    for key, old_setting in old_review.settings.items():
-        if old_setting.confirmed and key in reviewed:
+    reviewed, kept = {}, 0
+    for key, proposal in draft.review.settings.items():
+        proposal = proposal.model_copy(update={"evidence": [ids[c] for c in proposal.evidence]})
+        before = old_review.settings.get(key)
+        if before is not None and before.confirmed:
             settings[key] = getattr(old.settings, key)
-            reviewed[key] = reviewed[key].model_copy(
-                update={"value": settings[key], "confirmed": True}
-            )
+            proposal = proposal.model_copy(update={"value": settings[key], "confirmed": True})
             kept += 1
-    new_id = {" ".join(c["text"].split()): c["id"] for c in draft.profile["clauses"]}
-    old_text = {c.id: " ".join(c.text.split()) for c in old.clauses}
-    citations, dropped = dict(draft.review.citations), []
-    for key, old_point in old_review.citations.items():
-        if old_point.confirmed is None or key not in citations:
-            continue
-        moved = [new_id.get(old_text.get(c, "")) for c in old_point.confirmed]
-        dropped += [f"{key}: {c}" for c, m in zip(old_point.confirmed, moved, strict=True) if not m]
-        confirmed = [m for m in moved if m]
-        if confirmed or not old_point.confirmed:
-            citations[key] = citations[key].model_copy(update={"confirmed": confirmed})
-            kept += 1
+        reviewed[key] = proposal
+    now = set(ids.values())
+    citations, dropped = {}, []
+    for key, point in draft.review.citations.items():
+        point = point.model_copy(update={"proposed": [ids[c] for c in point.proposed]})
+        before = old_review.citations.get(key)
+        if before is not None and before.confirmed is not None:
+            dropped += [f"{key}: {c}" for c in before.confirmed if c not in now]
+            confirmed = [c for c in before.confirmed if c in now]
+            if confirmed or not before.confirmed:
+                point = point.model_copy(update={"confirmed": confirmed})
+                kept += 1
+        citations[key] = point
     review = draft.review.model_copy(update={"settings": reviewed, "citations": citations})
-    profile = {**draft.profile, "settings": settings}
+    profile = {**draft.profile, "settings": settings, "clauses": clauses}
     return Draft(profile, review, kept, tuple(dropped))
+
+
+def _stable_ids(clauses: list[dict], old: SchoolProfile) -> dict[str, str]:
+    """Each new clause's id: the old id of the same words where there was one, else its own
+    (made unique beside the ids kept)."""
+    old_ids = {" ".join(c.text.split()): c.id for c in old.clauses}
+    ids: dict[str, str] = {}
+    for c in clauses:
+        same = old_ids.get(" ".join(c["text"].split()))
+        if same and same not in ids.values():
+            ids[c["id"]] = same
+    taken = set(ids.values())
+    for c in clauses:
+        if c["id"] in ids:
+            continue
+        new, n = c["id"], 2
+        while new in taken:
+            new, n = f"{c['id']}-{n}", n + 1
+        ids[c["id"]] = new
+        taken.add(new)
+    return ids
