@@ -55,10 +55,10 @@ def init(args: argparse.Namespace) -> int:
 def _check_confirmed(school_id: str) -> None:
     """An imported school goes live only once its DSL has confirmed every setting, since the
     settings decide what its staff are told."""
-    from toolkit.content.school_setup import Setup
-
     if not (settings.schools_root() / school_id).is_dir():
         return
+    from toolkit.content.school_setup import Setup
+
     left = Setup(settings.schools_root(), school_id).review.unconfirmed_settings
     if left:
         raise CommandError(
