@@ -155,3 +155,11 @@ def test_a_short_rule_without_a_full_stop_is_not_a_heading():
     assert [(d.section, d.text) for d in drafts] == [
         ("Privacy", "Staff should use the privacy settings available")
     ]
+
+
+def test_short_numbered_items_after_a_lead_in_are_items_not_headings():
+    document = "Staff must not:\n\n1. Facebook friends\n2. Snapchat with pupils\n\n## 2. Privacy"
+    assert [(d.text, d.lead_in) for d in draft_clauses(document)] == [
+        ("Facebook friends", "Staff must not"),
+        ("Snapchat with pupils", "Staff must not"),
+    ]

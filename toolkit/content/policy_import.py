@@ -51,6 +51,7 @@ MARKER = re.compile(r"^\s*(?:[-*•●▪◦]\s+|\(?[a-z0-9]{1,3}\)\s+|\d+(?:\.\
 FRAGMENT = re.compile(r"(\w+ing|to)\b", re.I)  # an item that completes its lead-in's sentence
 NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"'(])|(?<=;)\s+")
+WRAPPED_WORDS = 10  # a line this long that stops mid-sentence was wrapped, not ended
 ID_WORDS = 4  # words of the section kept in a clause's id
 ID_LENGTH = 80
 
@@ -108,13 +109,15 @@ def _marked_heading(raw: str, text: str) -> bool:
 
 def _lines(document: str) -> list[str]:
     """The document's non-blank lines, a line broken off mid-sentence (as a PDF or a page break
-    leaves it: no closing punctuation, the next line going on in lower case) joined again."""
+    leaves it: a long line without closing punctuation, the next going on in lower case)
+    joined again. A short line is left alone: it may be an item of a list without stops."""
     lines: list[str] = []
     for raw in document.splitlines():
         if not raw.strip():
             continue
         going_on = raw.strip()[:1].islower() and not MARKER.match(raw)
-        if lines and going_on and not lines[-1].rstrip().endswith((".", "!", "?", ":", ";", ":-")):
+        broken = lines and len(lines[-1].split()) >= WRAPPED_WORDS
+        if broken and going_on and not lines[-1].rstrip().endswith((".", "!", "?", ":", ";")):
             lines[-1] = f"{lines[-1].rstrip()} {raw.strip()}"
         else:
             lines.append(raw)
@@ -130,8 +133,8 @@ def units(document: str) -> list[tuple[str, str, str | None]]:
     own ("- Staff are advised to: / - Using strong passwords. / - Staff must ...")."""
     found: list[tuple[str, str, str | None]] = []
     section, lead_in, items = "", None, 0
-    # Where the lead-in sits and whether it is an item itself; its list's kind.
-    lead_depth, lead_item, marked, deeper = 0, False, False, False
+    # Where the lead-in sits and whether it is an item itself; its list's kind of items.
+    lead_depth, lead_item, marked, deeper, numbered_list = 0, False, False, False, False
 
     def end_list() -> None:
         # A lead-in with no list after it is a sentence of its own.
@@ -142,15 +145,22 @@ def units(document: str) -> list[tuple[str, str, str | None]]:
         text = _plain(raw)
         item = bool(MARKER.match(raw.strip())) and not raw.strip().startswith("#")
         depth = len(raw) - len(raw.lstrip())
-        in_plain_list = lead_in is not None and items and not marked and not item
-        if _is_heading(raw, text) and not (in_plain_list and not _marked_heading(raw, text)):
+        # The line after a lead-in, and a short line inside a list of plain paragraphs or of
+        # numbered items, is one more item unless marked as a heading.
+        numbered = bool(NUMBER.match(raw))
+        in_list = (
+            lead_in is not None
+            and not _marked_heading(raw, text)
+            and (not items or (not marked and not item) or (numbered and numbered_list))
+        )
+        if _is_heading(raw, text) and not in_list:
             end_list()
             section, lead_in = text, None
             continue
         text = _plain(_unmarked(raw))
         if lead_in is not None:
             if not items:
-                marked, deeper = item, depth > lead_depth
+                marked, deeper, numbered_list = item, depth > lead_depth, numbered
             # An item beside a lead-in that is an item too ends its list if it is a rule itself.
             beside = lead_item and not deeper and _states_rule(text) and not FRAGMENT.match(text)
             if item != marked or (deeper and depth <= lead_depth) or beside:
