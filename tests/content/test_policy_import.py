@@ -96,6 +96,14 @@ def test_sections_of_the_same_words_share_one_count():
             ["Staff must review their settings.", "This should include their photographs."],
         ),
         (
+            "Staff must keep information private. Information includes but is not limited to "
+            "addresses and photographs.",
+            [
+                "Staff must keep information private. Information includes but is not limited to "
+                "addresses and photographs."
+            ],
+        ),
+        (
             "Schools have a role in keeping children safe. Staff must report concerns.",
             ["Schools have a role in keeping children safe.", "Staff must report concerns."],
         ),
@@ -115,6 +123,7 @@ def test_sections_of_the_same_words_share_one_count():
         "wrapped-line",
         "refers-back",
         "refers-back-with-own-duty",
+        "not-limited-to-is-no-rule",
         "no-rule-then-rule",
         "lead-in-after-a-sentence",
     ],

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 # Words that make a sentence a rule of its own (with those of MUST, SHOULD and WILL): such a
 # sentence starts a clause, while one without them only explains the rule before it.
 RULE = re.compile(
-    r"\b(must|should|shall|will|never|do not|are not|is not|expected|required|advised|"
+    r"\b(must|should|shall|will|never|do not|(?:are|is) not(?! limited)|expected|required|advised|"
     r"encourag\w*|permitted|responsible|may wish)\b",
     re.I,
 )
