@@ -5,7 +5,10 @@ toolkit.content.policy_import and compared with the clauses of its hand-made pro
 
 * boundaries: the share of hand-made clauses that some draft clause quotes exactly (the same
   words, spacing and a closing full stop aside);
-* strength: of those, the share whose strength (must, should, advice) agrees.
+* strength: of those, the share whose strength (must, should, advice) agrees;
+* facts: of the four facts a document states about itself (the school's name, the policy's
+  title, the dates approved and due for review), the share read as the profile has them,
+  spaces and case aside (a profile's "not stated" agrees with a fact not found).
 
 Usage: python benchmarks/policy_import.py [--smoke]
 Prints a table; nothing is asserted. `--smoke` reads one school: does it still run?
@@ -21,21 +24,45 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from toolkit.content import load_catalogue  # noqa: E402
+from toolkit.content.policy_facts import document_facts  # noqa: E402
 from toolkit.content.policy_import import draft_clauses  # noqa: E402
+
+NOT_STATED = "not stated"
 
 
 def same(text: str) -> str:
     return " ".join(text.replace("**", "").split()).strip().rstrip(".;,").lower()
 
 
-def measure(school_id: str, catalogue) -> tuple[int, int, int, int]:
-    """(hand-made clauses, drafts, hand-made clauses matched, strengths agreeing)."""
+def fact(value: str | None) -> str:
+    return " ".join((value or NOT_STATED).split()).lower()
+
+
+def measure(school_id: str, catalogue) -> tuple[int, int, int, int, int]:
+    """(hand-made clauses, drafts, hand-made clauses matched, strengths agreeing, facts agreeing
+    out of four)."""
     profile = catalogue.profile(school_id)
     source = (ROOT / "policies" / "sources" / f"{school_id}.txt").read_text(encoding="utf-8")
     drafts = {same(d.text): d for d in draft_clauses(source)}
     matched = [(c, drafts[same(c.text)]) for c in profile.clauses if same(c.text) in drafts]
     agree = sum(c.strength == d.strength for c, d in matched)
-    return len(profile.clauses), len(drafts), len(matched), agree
+    read = document_facts(source)
+    policy = profile.policy
+    pairs = [
+        (read.school, profile.name),
+        (read.title, policy.title),
+        (read.approved, policy.approved),
+        (read.review, policy.review),
+    ]
+    facts = sum(fact(found) == fact(wanted) for found, wanted in pairs)
+    return len(profile.clauses), len(drafts), len(matched), agree, facts
+
+
+def row(name: str, hand: int, drafts: int, matched: int, agree: int, facts: int, schools: int):
+    return (
+        f"{name:32} {hand:7} {drafts:6} {matched / hand:10.0%} {agree / max(matched, 1):8.0%} "
+        f"{facts / (4 * schools):5.0%}"
+    )
 
 
 def main() -> int:
@@ -44,17 +71,16 @@ def main() -> int:
     args = parser.parse_args()
     catalogue = load_catalogue(ROOT)
     schools = sorted(catalogue.profiles)[:1] if args.smoke else sorted(catalogue.profiles)
-    totals = [0, 0, 0, 0]
-    print(f"{'school':32} {'clauses':>7} {'drafts':>6} {'boundaries':>10} {'strength':>8}")
+    totals = [0, 0, 0, 0, 0]
+    print(
+        f"{'school':32} {'clauses':>7} {'drafts':>6} {'boundaries':>10} {'strength':>8} "
+        f"{'facts':>5}"
+    )
     for school_id in schools:
-        hand, drafts, matched, agree = measure(school_id, catalogue)
-        totals = [t + n for t, n in zip(totals, (hand, drafts, matched, agree), strict=True)]
-        print(
-            f"{school_id:32} {hand:7} {drafts:6} {matched / hand:10.0%} "
-            f"{agree / max(matched, 1):8.0%}"
-        )
-    hand, drafts, matched, agree = totals
-    print(f"{'all':32} {hand:7} {drafts:6} {matched / hand:10.0%} {agree / max(matched, 1):8.0%}")
+        counts = measure(school_id, catalogue)
+        totals = [t + n for t, n in zip(totals, counts, strict=True)]
+        print(row(school_id, *counts, schools=1))
+    print(row("all", *totals, schools=len(schools)))
     return 0
 
 

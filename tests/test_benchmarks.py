@@ -25,7 +25,10 @@ NUMBER = r"\d+\.\d+"
 SMOKE = {
     "policy_import": (
         [],
-        [r"^barley-lane-primary\s+\d+\s+\d+\s+\d+%\s+\d+%$", r"^all\s+\d+\s+\d+\s+\d+%\s+\d+%$"],
+        [
+            r"^barley-lane-primary\s+\d+\s+\d+\s+\d+%\s+\d+%\s+\d+%$",
+            r"^all\s+\d+\s+\d+\s+\d+%\s+\d+%\s+\d+%$",
+        ],
     ),
     "roster_import": (
         [],

@@ -3,6 +3,7 @@ lead-in kept with each item, strength and audience; every clause in the document
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,119 @@ def test_audience_comes_from_the_words(drafts):
 
 def test_headings_and_dates_are_not_clauses(drafts):
     assert not any(text.startswith(("Oakfield Primary School", "Staff Use of")) for text in drafts)
+
+
+def test_each_clause_has_an_id_from_its_section_and_its_number_in_it(drafts):
+    ids = [d.id for d in drafts.values()]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[a-z0-9][a-z0-9-]*", i) and len(i) <= 80 for i in ids)
+    assert drafts["Staff should set their accounts to private."].id == "personal-accounts-1"
+    assert drafts["discuss pupils or parents online."].id == "personal-accounts-4"
+
+
+def test_sections_of_the_same_words_share_one_count():
+    document = "## 1. Contact\n\nStaff must not text pupils.\n\n## Contact\n\nStaff must use email."
+    assert [d.id for d in draft_clauses(document)] == ["contact-1", "contact-2"]
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        (
+            "Staff must not post content which is damaging to the school or any\n\n"
+            "of its staff or pupils.",
+            [
+                "Staff must not post content which is damaging to the school or any of its staff "
+                "or pupils."
+            ],
+        ),
+        (
+            "Adults must report all incidents to the head. Any such incidents will be taken "
+            "very seriously. Adults should keep screen prints.",
+            [
+                "Adults must report all incidents to the head. Any such incidents will be taken "
+                "very seriously.",
+                "Adults should keep screen prints.",
+            ],
+        ),
+        (
+            "Staff must review their settings. This should include their photographs.",
+            ["Staff must review their settings.", "This should include their photographs."],
+        ),
+        (
+            "Staff must keep information private. Information includes but is not limited to "
+            "addresses and photographs.",
+            [
+                "Staff must keep information private. Information includes but is not limited to "
+                "addresses and photographs."
+            ],
+        ),
+        (
+            "Schools have a role in keeping children safe. Staff must report concerns.",
+            ["Schools have a role in keeping children safe.", "Staff must report concerns."],
+        ),
+        (
+            "Staff are advised to protect their privacy. This may include, but is not limited to:"
+            "\n\n- Using strong passwords.\n- Logging out after use.\n"
+            "- Staff must not share passwords.",
+            [
+                "Staff are advised to protect their privacy.",
+                "Using strong passwords.",
+                "Logging out after use.",
+                "Staff must not share passwords.",
+            ],
+        ),
+    ],
+    ids=[
+        "wrapped-line",
+        "refers-back",
+        "refers-back-with-own-duty",
+        "not-limited-to-is-no-rule",
+        "no-rule-then-rule",
+        "lead-in-after-a-sentence",
+    ],
+)
+def test_how_sentences_and_lines_make_clauses(document, expected):
+    """Where does one clause end and the next begin?"""
+    assert [d.text for d in draft_clauses(document)] == expected
+
+
+def test_a_list_item_lead_in_ends_with_its_deeper_items():
+    document = (
+        "- Children will be advised:\n  - to use safe passwords.\n  - to block unwanted contact."
+        "\n- Concerns will be shared with parents as appropriate."
+    )
+    drafts = draft_clauses(document)
+    assert [d.lead_in for d in drafts] == ["Children will be advised"] * 2 + [None]
+    assert drafts[0].strength == "should" and drafts[2].strength == "must"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "strength"),
+    [
+        ("Staff may not access social media during lessons.", "must"),
+        ("Staff should be aware that their posts may be seen by parents.", "advice"),
+        ("Staff are encouraged to review their settings each term.", "advice"),
+        ("It is not advisable to add parents as friends.", "should"),
+        ("Safe – Do not give out personal information online.", "should"),
+        ("The Governing Body has overall responsibility for this policy.", "must"),
+        ("The school expects all staff to act with care online.", "should"),
+    ],
+)
+def test_strength_is_read_from_the_words(sentence, strength):
+    assert [d.strength for d in draft_clauses(sentence)] == [strength]
+
+
+def test_a_short_rule_without_a_full_stop_is_not_a_heading():
+    drafts = draft_clauses("## Privacy\n\nStaff should use the privacy settings available")
+    assert [(d.section, d.text) for d in drafts] == [
+        ("Privacy", "Staff should use the privacy settings available")
+    ]
+
+
+def test_short_numbered_items_after_a_lead_in_are_items_not_headings():
+    document = "Staff must not:\n\n1. Facebook friends\n2. Snapchat with pupils\n\n## 2. Privacy"
+    assert [(d.text, d.lead_in) for d in draft_clauses(document)] == [
+        ("Facebook friends", "Staff must not"),
+        ("Snapchat with pupils", "Staff must not"),
+    ]
