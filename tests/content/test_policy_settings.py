@@ -11,7 +11,12 @@ import pytest
 
 from toolkit.content import Clause, SchoolSettings
 from toolkit.content.policy_import import draft_clauses
-from toolkit.content.policy_settings import CHOSEN_BY_SCHOOL, QUESTIONS, propose_settings
+from toolkit.content.policy_settings import (
+    CHOSEN_BY_SCHOOL,
+    QUESTIONS,
+    Proposal,
+    propose_settings,
+)
 
 POLICY = Path(__file__).parent / "policies" / "oakfield-primary.txt"
 
@@ -71,7 +76,7 @@ def test_the_fixture_policy_gives_its_route_and_is_silent_elsewhere():
     assert proposals["headteacher"].value == "the headteacher"
     for name in ("dsl", "personal_use_at_work", "official_accounts", "min_social_media_age"):
         question = next(q for q in QUESTIONS if q.name == name)
-        assert proposals[name] == (proposals[name].__class__(question.silent_value, (), True))
+        assert proposals[name] == Proposal(question.silent_value, (), silent=True)
 
 
 def test_a_silent_policy_gets_the_general_answers():
@@ -286,3 +291,29 @@ def test_the_strongest_evidence_wins_where_two_values_fit():
         "It may not be advisable to add parents as friends, some say."
     )
     assert proposals["parents_as_friends"].value == "be_cautious"
+
+
+HILLCREST = {
+    "headteacher": "the Principal",
+    "dsl": "the Designated Safeguarding Lead",
+    "contact_report_to": "the Designated Safeguarding Lead",
+    "inappropriate_content_report_to": "the IT technician",
+    "bullying_support_from": "the Principal",
+    "bullying_report_to": "your line manager",
+    "safeguarding_report_to": "the Designated Safeguarding Lead",
+    "personal_use_at_work": "break_or_lunch_no_children",
+    "parents_as_friends": "must_not",
+    "personal_views": "not_as_school",
+    "comments_on_school_posts": "should_not",
+    "official_accounts": "head_authorises",
+    "official_channels": "the academy's email system",
+    "min_social_media_age": 13,
+}
+
+
+def test_a_policy_worded_its_own_way_gives_the_settings_it_states():
+    """An academy's made-up policy, with a Principal, an abbreviated DSL and its own words:
+    is each setting it states proposed from its clauses, and the rest left silent?"""
+    document = (POLICY.parent / "hillcrest-academy.txt").read_text(encoding="utf-8")
+    proposals = propose(document)
+    assert {n: p.value for n, p in proposals.items() if not p.silent} == HILLCREST

@@ -26,6 +26,7 @@ def any_of(*words: str) -> re.Pattern:
 STRENGTH_RANK = {"must": 3, "should": 2, "advice": 1}
 PUPILS = any_of(r"pupils?\b", r"children\b", r"child\b", r"students?\b", r"learners?\b")
 PARENTS = any_of(r"parents?\b", r"carers?\b", r"famil(?:y|ies) members?\b", r"families\b")
+SCHOOL = r"(?:school|academy|trust|college|setting)"
 STAFF = any_of(r"staff", r"adults?\b", r"employees?", r"teachers?", r"colleagues")
 HEAD_WORDS = re.compile(
     r"\b(head ?teacher|head of school|executive head(?:teacher)?|principal)\b(?![s'])", re.I
@@ -39,19 +40,23 @@ DEPUTY = r"(?:\s*\(or (?:a )?deputy\))?"
 ABBREVIATION = re.compile(r"\b((?:[A-Z][a-z]+ ){1,5}[A-Z][a-z]+)\s*\(([A-Z]{2,6})\)")
 DETERMINER = r"(?:the|a|an|their|your|our|his|her)\b"
 WHO = rf"(?P<who>{DETERMINER}[^.;:]*)"
-ROUTES = (
+# Where a clause sends a report, and where it sends a person for support.
+REPORT_ROUTES = (
     re.compile(
         rf"\b(?:report(?:ed)?|raised?|refer(?:red)?)\b[^.;]{{0,70}}?\b(?:to|with)\s+{WHO}", re.I
     ),
     re.compile(rf"\b(?:inform|notify|tell|contact)\s+{WHO}", re.I),
     re.compile(rf"\bpassed on(?: to)?\s+{WHO}", re.I),
-    re.compile(rf"\b(?:support|advice|help)\b[^.;]{{0,20}}?\b(?:from|of)\s+{WHO}", re.I),
     re.compile(r"(?P<who>\bthe\s+[A-Z][\w ]*?)\s+(?:must|should|will)\s+be\s+(?:informed|told)"),
+)
+SUPPORT_ROUTES = (
+    re.compile(rf"\b(?:support|advice|help)\b[^.;]{{0,20}}?\b(?:from|of)\s+{WHO}", re.I),
 )
 # Where a route's words end: what follows is when, how or about what, not who.
 ROUTE_END = re.compile(
     r"\s+(?:immediately|at once|of any|about|so that|so\b|in line|in accordance|using|who|which|"
-    r"when|if|through|as soon|and follow|for|on|by|that|before|within)\b|[,;]\s*(?=such|who)|,$",
+    rf"when|if|through|as soon|and follow|for|on|by|that|before|within)\b|[,;]\s*(?=such|who)|,$|"
+    rf",\s*and\s+(?!{DETERMINER})",
     re.I,
 )
 EVERYONE = re.compile(
@@ -114,11 +119,12 @@ class Reading:
             if not _for_pupils_only(c) and all(p.search(words_of(c)) for p in patterns)
         ]
 
-    def routes(self, clause: ClauseLike) -> list[str]:
-        """Whoever the clause sends a report, a concern or a person for support to."""
+    def routes(self, clause: ClauseLike, kinds: Iterable[re.Pattern]) -> list[str]:
+        """Whoever the clause sends a report (REPORT_ROUTES) or a person for support
+        (SUPPORT_ROUTES) to."""
         words = words_of(clause)
         found = []
-        for pattern in ROUTES:
+        for pattern in kinds:
             for match in pattern.finditer(words):
                 who = _tidy_route(self.full(match.group("who")), words)
                 if who:
@@ -144,7 +150,7 @@ def _tidy_route(who: str, clause_words: str) -> str | None:
     """A route as the policy words it, addressed to the reader: "their line manager or senior
     staff member" becomes "your line manager or a senior staff member"."""
     who = ROUTE_END.split(who, maxsplit=1)[0].strip().rstrip(".,;")
-    who = re.sub(r"^(?:the )?school'?s\s+", "the ", who, flags=re.I)
+    who = re.sub(rf"^(?:the )?{SCHOOL}'?s\s+", "the ", who, flags=re.I)
     who = re.sub(r"\b(?:their|his|her|his/her)\b", "your", who, flags=re.I)
     who = re.sub(r"\b(?:relevant|named)\s+", "", who)
     # "the Director of IT/Headteacher": two titles, either of which

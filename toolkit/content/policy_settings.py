@@ -12,7 +12,10 @@ from toolkit.content.policy_reading import (
     HEAD_WORDS,
     PARENTS,
     PUPILS,
+    REPORT_ROUTES,
+    SCHOOL,
     STRENGTH_RANK,
+    SUPPORT_ROUTES,
     ClauseLike,
     Reading,
     words_of,
@@ -38,6 +41,10 @@ class Found:
         return max(STRENGTH_RANK.get(c.strength, 0) for c in self.clauses), len(self.clauses)
 
 
+def _strongest_first(clauses: Iterable[ClauseLike]) -> tuple[ClauseLike, ...]:
+    return tuple(sorted(clauses, key=lambda c: -STRENGTH_RANK.get(c.strength, 0)))
+
+
 def _best(found: list[Found]) -> Found | None:
     """The value with the strongest evidence: its strongest clause, then how many clauses; on a
     tie, the first found (rules are listed most specific first)."""
@@ -49,9 +56,11 @@ FRIEND = _rx(r"[\"'“‘]?friends?\b", r"friend requests?\b")
 NOT_ALLOWED = _rx(r"must not\b", r"must never\b", r"never\b", r"not permitted\b", r"not allowed\b")
 
 
-def _route_rule(*topics: re.Pattern) -> Callable[[Reading], list[Found]]:
-    """Who the policy sends a kind of report to: the route named in the clauses on the topic,
-    the clause with most of the topic's words first."""
+def _route_rule(
+    *topics: re.Pattern, kinds: tuple[re.Pattern, ...] = REPORT_ROUTES
+) -> Callable[[Reading], list[Found]]:
+    """Who the policy sends a kind of report (or a person for support) to: the route named in
+    the clauses on the topic, the clause with most of the topic's words first."""
 
     def rule(reading: Reading) -> list[Found]:
         scored = []
@@ -64,7 +73,7 @@ def _route_rule(*topics: re.Pattern) -> Callable[[Reading], list[Found]]:
             if not topics[0].search(f"{clause.section} {before} {words}"):
                 continue
             in_staff_section = "staff" in clause.section.lower()
-            for who in reading.routes(clause):
+            for who in reading.routes(clause, kinds):
                 rank = (hits, in_staff_section, STRENGTH_RANK.get(clause.strength, 0), -order)
                 scored.append((rank, who, clause))
         scored.sort(key=lambda s: s[0], reverse=True)
@@ -81,7 +90,7 @@ def _value_rule(*rules: tuple[str, tuple[re.Pattern, ...]]) -> Callable[[Reading
     """Each value with the clauses whose words match all of its patterns."""
 
     def rule(reading: Reading) -> list[Found]:
-        return [Found(value, tuple(reading.matching(*patterns))) for value, patterns in rules]
+        return [Found(value, _strongest_first(reading.matching(*p))) for value, p in rules]
 
     return rule
 
@@ -137,17 +146,15 @@ def _safeguarding(reading: Reading) -> list[Found]:
 
 def _bullying_report(reading: Reading) -> list[Found]:
     """Where the policy only says whose support to seek, incidents go to the same people."""
-    return _route_rule(BULLYING, _rx(r"report"))(reading) or _route_rule(
-        BULLYING, _rx(r"support", r"sought")
-    )(reading)
+    return _route_rule(BULLYING, _rx(r"report"))(reading) or RULES["bullying_support_from"](reading)
 
 
 def _channels(reading: Reading) -> list[Found]:
     """The school's own ways of getting in touch, named where staff contact pupils or families."""
     channel = re.compile(
-        r"\b(?:the|their|your|our)\s+(?:school(?:'s)?|official)\b[^.;,]*?"
+        rf"\b(?:the|their|your|our)\s+(?:{SCHOOL}(?:'s)?|official)\b[^.;,]*?"
         r"(?:e-?mail(?: address(?:es)?| system)?|tele?phone|communication tools)"
-        r"(?:\s+(?:and/or|and|or)\s+(?:the\s+)?(?:school(?:'s)?\s+)?"
+        rf"(?:\s+(?:and/or|and|or)\s+(?:the\s+)?(?:{SCHOOL}(?:'s)?\s+)?"
         r"(?:e-?mail(?: address)?|tele?phone|phone))?",
         re.I,
     )
@@ -176,8 +183,10 @@ def _age(reading: Reading) -> list[Found]:
 
 BULLYING = _rx(r"cyber-?bull", r"bull(?:y|ied|ying)\b", r"troll", r"harass")
 EXISTING = _rx(r"pre-existing", r"existing relationships?", r"already established", r"already know")
+# A relationship with a parent, and no pupil named, is not one with a pupil who is family.
+NOT_PARENTS_ONLY = re.compile(rf"^(?!.*{PARENTS.pattern})|{PUPILS.pattern}", re.I | re.S)
 OFFICIAL = re.compile(
-    r"\b(?:official|school(?:'s)?)\b[^.;]{0,40}?\b(?:social media|accounts?|websites?|channels?|"
+    rf"\b(?:official|{SCHOOL}(?:'s)?)\b[^.;]{{0,40}}?\b(?:social media|accounts?|websites?|channels?|"
     r"weblogs?|blogs?|pages?)\b",
     re.I,
 )
@@ -196,13 +205,16 @@ RULES: dict[str, Callable[[Reading], list[Found]]] = {
         ),
         _rx(r"school (?:computers?|devices?|equipment|premises)", r"accessed"),
     ),
-    "bullying_support_from": _route_rule(BULLYING, _rx(r"support")),
+    "bullying_support_from": _route_rule(BULLYING, _rx(r"support"), kinds=SUPPORT_ROUTES),
     "bullying_report_to": _bullying_report,
     "safeguarding_report_to": _safeguarding,
     "personal_use_at_work": _value_rule(
         (
             "break_or_lunch_no_children",
-            (_rx(r"break", r"lunch"), _rx(r"no (?:children|pupils)", r"not present")),
+            (
+                _rx(r"break", r"lunch"),
+                _rx(r"no (?:children|pupils)", r"not present", r"away from (?:children|pupils)"),
+            ),
         ),
         (
             "break_times_personal_device",
@@ -231,7 +243,7 @@ RULES: dict[str, Callable[[Reading], list[Found]]] = {
                 _rx(r"acknowledg", r"exception"),
             ),
         ),
-        ("discuss_existing", (EXISTING, _rx(r"discuss"))),
+        ("discuss_existing", (EXISTING, _rx(r"discuss"), NOT_PARENTS_ONLY)),
     ),
     "personal_views": _value_rule(
         (
@@ -244,11 +256,11 @@ RULES: dict[str, Callable[[Reading], list[Found]]] = {
         (
             "not_as_school",
             (
-                _rx(r"(?:personal )?views"),
+                _rx(r"(?:personal )?views", r"opinions?\b"),
                 _rx(
-                    r"(?:that|views) of the school",
-                    r"linked to the school",
-                    r"on behalf of the school",
+                    rf"(?:that|those|views|opinions?) of the {SCHOOL}",
+                    rf"linked to the {SCHOOL}",
+                    rf"on behalf of the {SCHOOL}",
                 ),
             ),
         ),
