@@ -25,7 +25,11 @@ NUMBER = r"\d+\.\d+"
 SMOKE = {
     "policy_import": (
         [],
-        [r"^barley-lane-primary\s+\d+\s+\d+\s+\d+%\s+\d+%$", r"^all\s+\d+\s+\d+\s+\d+%\s+\d+%$"],
+        # boundaries, strength, then any further columns (settings)
+        [
+            r"^barley-lane-primary\s+\d+\s+\d+\s+\d+%\s+\d+%(?:\s+\d+%)*$",
+            r"^all\s+\d+\s+\d+\s+\d+%\s+\d+%(?:\s+\d+%)*$",
+        ],
     ),
     "roster_import": (
         [],

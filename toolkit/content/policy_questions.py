@@ -77,7 +77,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "pupil_relatives",
-        "What does your policy say about a pupil who is a member of a member of staff's family?",
+        "What does your policy say when a pupil is a relative of a member of staff?",
         options={
             "allowed_if_acknowledged": "A pupil who is family is the one exception, once the head "
             "knows of it.",

@@ -10,6 +10,8 @@ from typing import Any, Protocol
 
 
 class ClauseLike(Protocol):
+    """A profile's Clause, or a draft clause with an id: what the proposals read and cite."""
+
     id: str
     section: str
     text: str
@@ -59,9 +61,11 @@ ROUTE_END = re.compile(
     rf",\s*and\s+(?!{DETERMINER})",
     re.I,
 )
+# Telling any teacher is a pupil's route, never a member of staff's.
 EVERYONE = re.compile(
     r"^(?:a|an|the|any)\s+(?:teacher|member of (?:school )?staff|adult|parent|carer)$", re.I
 )
+# A report form the route names is part of it: "..., using the ... report form".
 FORM = re.compile(r"\b(?:an?|the)\s+((?:[\w-]+\s+){0,4}report form)\b", re.I)
 
 
