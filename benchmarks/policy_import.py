@@ -47,7 +47,7 @@ def measure(school_id: str, catalogue) -> tuple[int, int, int, int]:
 
 @dataclass(frozen=True)
 class Numbered:
-    """A draft clause with an id, as proposals cite clauses by id."""
+    """A draft clause with an id (its own, once drafts have one), as proposals cite clauses by id."""
 
     id: str
     section: str
@@ -66,7 +66,12 @@ def measure_settings(school_id: str, catalogue) -> tuple[int, list[tuple[str, ob
     """(settings compared, misses as (setting, hand-made value, proposed value))."""
     profile = catalogue.profile(school_id)
     source = (ROOT / "policies" / "sources" / f"{school_id}.txt").read_text(encoding="utf-8")
-    drafts = [Numbered(f"d{n}", **vars(d)) for n, d in enumerate(draft_clauses(source), 1)]
+    drafts = [
+        Numbered(
+            getattr(d, "id", None) or f"d{n}", d.section, d.text, d.lead_in, d.strength, d.audience
+        )
+        for n, d in enumerate(draft_clauses(source), 1)
+    ]
     proposals = propose_settings(drafts)
     hand = profile.settings.model_dump()
     names = [name for name in hand if name not in CHOSEN_BY_SCHOOL]

@@ -112,6 +112,11 @@ CASES = [
         "the IT manager",
     ),
     (
+        "Staff must tell the DSL about any friend request from a parent.",
+        "contact_report_to",
+        "the Designated Safeguarding Lead",
+    ),
+    (
         "Staff who are bullied online should seek support from their line manager.",
         "bullying_support_from",
         "your line manager",

@@ -38,6 +38,8 @@ DSL_WORDS = re.compile(
     r"safeguarding lead|child protection (?:lead|officer|co-?ordinator))\b(?!s)",
     re.I,
 )
+# Short names every school uses the same way, for a policy that never writes them out.
+KNOWN_SHORT = {"DSL": "Designated Safeguarding Lead"}
 DEPUTY = r"(?:\s*\(or (?:a )?deputy\))?"
 ABBREVIATION = re.compile(r"\b((?:[A-Z][a-z]+ ){1,5}[A-Z][a-z]+)\s*\(([A-Z]{2,6})\)")
 DETERMINER = r"(?:the|a|an|their|your|our|his|her)\b"
@@ -102,7 +104,7 @@ class Reading:
         self.head = (f"the {head[0]}", head[1]) if head else None
         self.dsl = (f"the {dsl[0]}", dsl[1]) if dsl else None
         # "Designated Safeguarding Lead (DSL)": the policy's short names, written out in full.
-        self.short = {}
+        self.short = dict(KNOWN_SHORT)
         for clause in self.clauses:
             for words, short in ABBREVIATION.findall(clause.text):
                 full = " ".join(words.split()[-len(short) :])
