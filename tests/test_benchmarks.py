@@ -25,9 +25,10 @@ NUMBER = r"\d+\.\d+"
 SMOKE = {
     "policy_import": (
         [],
+        # boundaries, strength, then any further columns (settings)
         [
-            r"^barley-lane-primary\s+\d+\s+\d+\s+\d+%\s+\d+%\s+\d+%$",
-            r"^all\s+\d+\s+\d+\s+\d+%\s+\d+%\s+\d+%$",
+            r"^barley-lane-primary\s+\d+\s+\d+\s+\d+%\s+\d+%(?:\s+\d+%)*$",
+            r"^all\s+\d+\s+\d+\s+\d+%\s+\d+%(?:\s+\d+%)*$",
         ],
     ),
     "roster_import": (
