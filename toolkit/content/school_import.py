@@ -11,7 +11,8 @@ from datetime import date
 from toolkit.content.citation_ranking import rank_citations
 from toolkit.content.imported import REVIEW_VERSION, CitationReview, PolicyReview, SettingReview
 from toolkit.content.policy_document import PolicyDocumentError
-from toolkit.content.policy_import import document_facts, draft_clauses
+from toolkit.content.policy_facts import document_facts
+from toolkit.content.policy_import import draft_clauses
 from toolkit.content.policy_settings import propose_settings
 from toolkit.content.profile import SchoolProfile
 
@@ -45,7 +46,7 @@ def draft_school(
             "check that this is the school's social media or online safety policy"
         )
     facts = document_facts(text)
-    school_name = name or facts.name
+    school_name = name or facts.school
     if not school_name:
         raise PolicyDocumentError(
             f'{source} does not state the school\'s name; give it with --name "NAME"'

@@ -12,9 +12,12 @@ from pydantic import ValidationError
 
 from toolkit.content import imported
 from toolkit.content.imported import PolicyReview
-from toolkit.content.policy_settings import QUESTIONS, Question
+from toolkit.content.policy_settings import QUESTIONS as ASKED
+from toolkit.content.policy_settings import Question
 from toolkit.content.profile import Clause, SchoolProfile, SchoolSettings
 from toolkit.content.strict_yaml import read_yaml
+
+QUESTIONS = {question.name: question for question in ASKED}
 
 
 class SetupError(ValueError):
