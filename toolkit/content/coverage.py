@@ -39,7 +39,7 @@ def citing_nothing(catalogue: Catalogue, school_id: str) -> list[str]:
     cited: dict[str, bool] = {}
     for point in points(catalogue):
         whole = (
-            point.key.rsplit("/", 2)[0]
+            point.key.rsplit("/", 1)[0]
             if point.key.startswith("quiz/")
             else point.key.split("/")[0]
         )

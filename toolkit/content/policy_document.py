@@ -3,6 +3,7 @@ saying what is wrong with the file and what to do instead (never a traceback).""
 
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
 from pathlib import Path
@@ -14,6 +15,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+
+# pypdf logs what it finds wrong in a damaged file; the one-line message here says it instead.
+logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 MOST_PAGES = 100  # a school's social media policy runs to a few dozen pages at most
 # Common English words: a policy with hardly any of them is in another language.
