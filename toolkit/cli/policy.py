@@ -81,6 +81,7 @@ def _summary(draft, school_id: str) -> None:
 
 
 def show_settings(args: argparse.Namespace) -> int:
+    from toolkit.content.policy_settings import CHOSEN_BY_SCHOOL
     from toolkit.content.school_setup import Setup
 
     setup = Setup(settings.schools_root(), args.id)
@@ -101,7 +102,9 @@ def show_settings(args: argparse.Namespace) -> int:
         print(f"  {q.ask}")
         if q.options:
             print(f"  {q.options.get(answer.value, '')}")
-        if answer.silent:
+        if q.name in CHOSEN_BY_SCHOOL:
+            print("  Your school's choice: policies do not set it (the usual value is shown).")
+        elif answer.silent:
             print("  The policy says nothing on this: the national-guidance answer applies.")
         for clause in answer.evidence:
             print(f"  evidence {clause.id}: {clause.quoted}")

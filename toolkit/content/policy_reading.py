@@ -60,7 +60,9 @@ SUPPORT_ROUTES = (
 ROUTE_END = re.compile(
     r"\s+(?:immediately|at once|of any|about|so that|so\b|in line|in accordance|using|who|which|"
     rf"when|if|through|as soon|and follow|for|on|by|that|before|within)\b|[,;]\s*(?=such|who)|,$|"
-    rf",\s*and\s+(?!{DETERMINER})",
+    rf",\s*and\s+(?!{DETERMINER})|"
+    # "… from their line manager and report it to …": a second verb starts another route
+    r"\s+and\s+(?=(?:report|tell|inform|notify|contact|raise|seek|ask|record|keep)\b)",
     re.I,
 )
 # Telling any teacher is a pupil's route, never a member of staff's.
