@@ -172,3 +172,9 @@ def test_short_numbered_items_after_a_lead_in_are_items_not_headings():
         ("Facebook friends", "Staff must not"),
         ("Snapchat with pupils", "Staff must not"),
     ]
+
+
+def test_an_item_of_a_staff_list_is_for_staff_though_it_names_pupils(drafts):
+    """Who a clause is for is who it asks to act: the list's lead-in names them."""
+    assert drafts["share photographs of pupils on personal accounts;"].audience == ("staff",)
+    assert drafts["Staff should set their accounts to private."].audience == ("staff",)

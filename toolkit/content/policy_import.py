@@ -225,11 +225,15 @@ def strength(text: str, context: str | None) -> str:
     return "must" if WILL.search(words) else "advice"
 
 
-def audience(text: str, section: str) -> tuple[str, ...]:
-    found = tuple(name for name, pattern in AUDIENCES.items() if pattern.search(text))
-    if not found:
-        found = tuple(name for name, pattern in AUDIENCES.items() if pattern.search(section))
-    return found or ("staff",)
+def audience(text: str, section: str, lead_in: str | None = None) -> tuple[str, ...]:
+    """Who the clause asks to act: those named before its verb ("Staff must not: share photos
+    of pupils" is for staff), else those it names anywhere, else its section's, else staff."""
+    subject = lead_in or re.split(r"\b(?:must|should|shall|will|may|can|are|is)\b", text)[0]
+    for words in (subject, text, section):
+        found = tuple(name for name, pattern in AUDIENCES.items() if pattern.search(words))
+        if found:
+            return found
+    return ("staff",)
 
 
 def slug(words: str) -> str:
@@ -261,7 +265,7 @@ def draft_clauses(document: str) -> list[DraftClause]:
                     part,
                     shown,
                     strength(part, lead_in),
-                    audience(part, section),
+                    audience(part, section, lead_in),
                 )
             )
     return clauses
