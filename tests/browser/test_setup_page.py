@@ -102,3 +102,16 @@ def test_the_dsl_confirms_a_setting_and_a_point(page, setup_server, shots):
     assert review(setup_server).unconfirmed_settings == []
     page.screenshot(path=shots / "6-all-confirmed.png")
     assert page.dialogs == []
+
+
+def test_the_dsl_page_links_to_the_setup_page(page, setup_server, shots):
+    """Does the DSL's page, opened with the token, link to the setup page, and does the link
+    open it without the token being typed again?"""
+    page.goto(setup_server.url + f"voila/render/dsl.ipynb?token={TOKEN}", timeout=RENDER_TIMEOUT_MS)
+    link = page.get_by_role("link", name="set it up on the setup page")
+    expect(link).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    page.screenshot(path=shots / "0-dsl-page-link.png")
+    link.click()
+    expect(
+        page.get_by_role("heading", name="Oakfield Primary School: set up your policy")
+    ).to_be_visible(timeout=RENDER_TIMEOUT_MS)

@@ -182,7 +182,7 @@ class SetupApp(Page):
         try:
             self.change(lambda setup: setup.answer(name, row.field.value))
         except SetupError as err:
-            self.show_setting(row, self.confirmed(name), say("setup.bad_value", reason=err))
+            self.show_setting(row, self.confirmed(name), self.refusal(name, err))
             return
         self.show_saved(row)
         self.show_counts()
@@ -196,7 +196,7 @@ class SetupApp(Page):
                 try:
                     setup.answer(name, row.field.value)
                 except SetupError as err:
-                    bad[name] = say("setup.bad_value", reason=err)
+                    bad[name] = self.refusal(name, err)
             if bad:
                 raise SetupError(say("setup.bad_values", count=len(bad)))
 
@@ -217,6 +217,15 @@ class SetupApp(Page):
         saved = self.setup.review.settings[row.answer.question.name].value
         row.field.value = saved if isinstance(row.field, w.Dropdown) else str(saved)
         self.show_setting(row, True)
+
+    @staticmethod
+    def refusal(name: str, err: SetupError) -> str:
+        """Why a value was refused, shown beside its question: the setting's own name, which
+        the command line needs, is "this answer" here."""
+        reason = str(err)
+        if reason.startswith(f"{name} "):
+            reason = say("setup.this_answer") + reason[len(name) :]
+        return say("setup.bad_value", reason=reason)
 
     def confirmed(self, name: str) -> bool:
         return self.setup.review.settings[name].confirmed

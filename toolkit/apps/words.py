@@ -148,6 +148,7 @@ WORDS: MappingProxyType[str, str] = MappingProxyType(
         "setup.confirm": "Confirm this answer",
         "setup.confirm_all": "Confirm all as shown",
         "setup.bad_value": "Not saved: {reason}.",
+        "setup.this_answer": "this answer",
         "setup.bad_values": "Nothing was saved: {count} answer(s) need changing first (see below).",
         "setup.unit": "Scenario or quiz",
         "setup.scenario_option": "Scenario: {title} ({left} of {total} left to review)",
