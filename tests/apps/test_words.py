@@ -17,7 +17,7 @@ PACKAGE = Path(toolkit.__file__).parent
 APPS = sorted((PACKAGE / "apps").glob("*.py"))
 TEMPLATES = sorted((PACKAGE / "templates" / "apps").glob("*.j2"))
 # What a key looks like: the page it belongs to, a dot, a name.
-KEY = re.compile(r"^(page|launch|staff|quiz|classroom|dsl)\.[a-z_]+$")
+KEY = re.compile(r"^(page|launch|staff|quiz|classroom|dsl|setup)\.[a-z_]+$")
 
 
 def said_keys() -> list[tuple[str, str]]:
@@ -51,7 +51,15 @@ def test_every_key_the_apps_say_exists():
 def test_the_apps_say_words_at_all():
     """Does the scan find the keys (so the test above cannot pass by finding nothing)?"""
     modules = {module for module, _key in said_keys()}
-    assert {"page.py", "staff.py", "quiz.py", "classroom.py", "dsl.py", "launch.py"} <= modules
+    assert {
+        "page.py",
+        "staff.py",
+        "quiz.py",
+        "classroom.py",
+        "dsl.py",
+        "launch.py",
+        "setup.py",
+    } <= modules
 
 
 def test_every_word_is_used():

@@ -28,10 +28,12 @@ def dsl_server(tmp_path_factory):
 
 
 def test_without_the_token_the_dsl_app_is_refused(dsl_server):
-    """Does a request without the token get no page and no data?"""
+    """Does a request without the token get no page and no data, the setup page's too?"""
     for path in (
         "voila/render/dsl.ipynb",
         "voila/render/dsl.ipynb?token=wrong",
+        "voila/render/setup.ipynb",
+        "voila/render/setup.ipynb?token=wrong",
         "voila/tree",
         "api/contents",
     ):
@@ -97,7 +99,16 @@ def test_the_dsl_page_shows_its_filters_and_labels_whole(page, dsl_server):
 
 
 def test_the_staff_server_cannot_reach_the_dsl_app(server):
-    """Is the DSL app absent from the staff and classroom server, whatever the path?"""
-    for path in ("voila/render/dsl.ipynb", f"voila/render/dsl.ipynb?token={TOKEN}", "voila/tree"):
+    """Are the DSL app and the setup page absent from the staff and classroom server, whatever
+    the path?"""
+    for path in (
+        "voila/render/dsl.ipynb",
+        f"voila/render/dsl.ipynb?token={TOKEN}",
+        "voila/render/setup.ipynb",
+        f"voila/render/setup.ipynb?token={TOKEN}",
+        "voila/tree",
+    ):
         status, body = server.get(path)
+        assert status != 200 or path == "voila/tree", path
         assert b"Completion matrix" not in body and b"dsl.ipynb" not in body, path
+        assert b"set up your policy" not in body and b"setup.ipynb" not in body, path

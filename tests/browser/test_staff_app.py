@@ -217,6 +217,8 @@ HIDDEN_TESTS = b"BEGIN HIDDEN TESTS"
         "voila/files/..%2Fgrading%2Fsource%2Fcontact%2Fcontact.ipynb",
         "voila/render/dsl.ipynb",
         "voila/render/..%2F..%2Fnotebooks%2Fdsl.ipynb",
+        "voila/render/setup.ipynb",
+        "voila/render/..%2F..%2Fnotebooks%2Fsetup.ipynb",
         "voila/render/{home}/esafety.db",
     ],
 )

@@ -8,7 +8,7 @@ import pytest
 
 from tests.cli import environment, esafety
 from toolkit.cli.errors import CommandError
-from toolkit.cli.serve import stage_apps, voila_command
+from toolkit.cli.serve import DSL_APP, SERVED_APPS, stage_apps, voila_command
 from toolkit.settings import SettingError
 
 
@@ -51,6 +51,16 @@ def test_voila_serves_only_the_staged_apps_no_files_and_manages_kernels(tmp_path
     (folder / "dsl.ipynb").write_text("{}")
     with pytest.raises(CommandError):
         stage_apps(folder)
+
+
+def test_the_dsl_server_serves_the_reports_and_the_setup_page_only(tmp_path):
+    """Does `esafety serve --dsl` stage the DSL's reports and the policy setup page, behind its
+    token, and the staff server neither?"""
+    assert sorted(p.name for p in stage_apps(tmp_path / "dsl", DSL_APP).iterdir()) == [
+        "dsl.ipynb",
+        "setup.ipynb",
+    ]
+    assert not {"dsl.ipynb", "setup.ipynb"} & set(SERVED_APPS)
 
 
 def test_staged_notebooks_have_cell_ids_and_the_command_no_deprecated_syntax(tmp_path):

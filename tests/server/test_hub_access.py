@@ -53,6 +53,9 @@ def roster(store, db_url, monkeypatch):
         ("vol@school.example", "staff.ipynb", True),
         ("vol@school.example", "classroom.ipynb", False),
         ("dsl@school.example", "dsl.ipynb", True),
+        ("teacher@school.example", "setup.ipynb", False),
+        ("vol@school.example", "setup.ipynb", False),
+        ("dsl@school.example", "setup.ipynb", True),
         ("dsl@school.example", "../esafety.db", False),
     ],
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 import ipywidgets as w
@@ -49,7 +49,9 @@ class DslApp(App):
         store: Store,
         school: School,
         today: Callable[[], date] = date.today,
+        imported: Sequence[str] = (),
     ):
+        """`imported`: the schools whose own policy was imported, to set up on the setup page."""
         super().__init__(store, school, today, DSL_CSS, "esafety-dsl")
         policy_changes.record(store, school)  # the clauses as they are now, to compare later
         self.role = w.Dropdown(
@@ -106,6 +108,7 @@ class DslApp(App):
         self.show(
             [
                 w.HTML(fragment(TEMPLATE, "title", school=self.profile.name)),
+                *([w.HTML(fragment(TEMPLATE, "setup_link", schools=imported))] if imported else []),
                 self.role,
                 self.group,
                 self.reload_button,

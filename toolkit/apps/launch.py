@@ -95,8 +95,39 @@ def classroom_app() -> w.Widget:
 def dsl_app() -> w.Widget:
     """The DSL's page: served only by `esafety serve --dsl`, behind a token."""
     from toolkit.apps.dsl import DslApp
+    from toolkit.content import imported
 
-    return _start(say("launch.dsl_title"), lambda store, school: DslApp(store, school).root)
+    schools = [folder.name for folder in imported.folders(settings.schools_root())]
+    return _start(
+        say("launch.dsl_title"), lambda store, school: DslApp(store, school, imported=schools).root
+    )
+
+
+def setup_app() -> w.Widget:
+    """The DSL's page for confirming an imported policy: served beside the DSL's page, behind
+    the same token. It needs no set-up school, since it comes before `esafety init --school`."""
+    from toolkit.apps.setup import SetupApp
+
+    title = say("launch.setup_title")
+    configure_logging()
+    try:
+        catalogue = cached_catalogue(settings.content_root(), settings.cache_dir())
+        return SetupApp(settings.schools_root(), catalogue, _current_school()).root
+    except (ContentError, StoreError) as err:
+        logging.getLogger(__name__).exception("%s cannot start", title)
+        return _notice(title, say("launch.cannot_start", error=err))
+
+
+def _current_school() -> str | None:
+    """The school the store is set up for; None before `esafety init`."""
+    try:
+        store = Store(settings.database_url(), create=False)
+    except StoreMissing:
+        return None
+    try:
+        return store.get_meta(SCHOOL_KEY)
+    finally:
+        store.close()
 
 
 def _start(title: str, build: Callable[[Store, School], w.Widget]) -> w.Widget:

@@ -111,23 +111,13 @@ def close_widgets(widgets: Iterable[w.Widget], keep: w.Widget) -> None:
             widget.close()
 
 
-class App:
+class Page:
     """A single-page Voila app: a CSS block, an alert area and a body whose view is swapped."""
 
     name = "app"
     kept = say("page.kept")
 
-    def __init__(
-        self,
-        store: Store,
-        school: School,
-        today: Callable[[], date],
-        css: str = "",
-        *classes: str,
-    ):
-        self.store, self.school, self.today = store, school, today
-        self.catalogue: Catalogue = school.catalogue
-        self.profile: SchoolProfile = school.profile
+    def __init__(self, css: str = "", *classes: str):
         self.alert = w.HTML()
         self.body = w.VBox()
         self.root = w.VBox([w.HTML(CSS + css), self.alert, self.body])
@@ -136,6 +126,10 @@ class App:
         # Who the page is for now: handlers made for an ended session do nothing (see guarded).
         self.session = object()
         self.lock = threading.RLock()  # a marking thread may show a view while a click does
+
+    def failure(self) -> str:
+        """What the page says when a handler fails: what is kept, and whom to tell."""
+        return say("page.failed_plain", kept=self.kept)
 
     # --- plumbing ---------------------------------------------------------------------
 
@@ -154,9 +148,7 @@ class App:
                 log.exception("%s: %r failed", self.name, handler)
                 with self.lock:
                     if session is self.session:
-                        self.show_alert(
-                            say("page.failed", kept=self.kept, dsl=self.profile.settings.dsl)
-                        )
+                        self.show_alert(self.failure())
 
         return run
 
@@ -193,6 +185,26 @@ class App:
     def on_click(self, button: w.Button, handler: Callable[[], None]) -> w.Button:
         button.on_click(self.guarded(handler))
         return button
+
+
+class App(Page):
+    """A page of a school in the store: the school's content, its profile and its records."""
+
+    def __init__(
+        self,
+        store: Store,
+        school: School,
+        today: Callable[[], date],
+        css: str = "",
+        *classes: str,
+    ):
+        super().__init__(css, *classes)
+        self.store, self.school, self.today = store, school, today
+        self.catalogue: Catalogue = school.catalogue
+        self.profile: SchoolProfile = school.profile
+
+    def failure(self) -> str:
+        return say("page.failed", kept=self.kept, dsl=self.profile.settings.dsl)
 
 
 @dataclass(frozen=True)

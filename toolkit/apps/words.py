@@ -14,6 +14,7 @@ WORDS: MappingProxyType[str, str] = MappingProxyType(
             "Sorry, something went wrong and that did not work. {kept} "
             "Please try again; if it keeps happening, tell {dsl}."
         ),
+        "page.failed_plain": "Sorry, something went wrong and that did not work. {kept} Please try again.",
         "page.sign_in_heading": "sign in",
         "page.sign_in_text": "Sign in with your school email and the access code you were given.",
         "page.email": "Email",
@@ -41,6 +42,7 @@ WORDS: MappingProxyType[str, str] = MappingProxyType(
         "launch.staff_title": "Social media training",
         "launch.classroom_title": "E-safety lessons",
         "launch.dsl_title": "Training reports",
+        "launch.setup_title": "Set up your school's policy",
         "launch.not_set_up": "This school is not set up yet. Ask the DSL to run: esafety init --demo",
         "launch.no_records": (
             "The school's training records cannot be found, so this page cannot start. Ask "
@@ -139,6 +141,31 @@ WORDS: MappingProxyType[str, str] = MappingProxyType(
         "dsl.history_choice": "Choice",
         "dsl.history_outcome": "Outcome",
         "dsl.history_empty": "No choices yet.",
+        # The setup page: the DSL confirms an imported policy's settings and citations.
+        "setup.kept": "What was saved before is kept.",
+        "setup.school": "School",
+        "setup.answer": "Answer",
+        "setup.confirm": "Confirm this answer",
+        "setup.confirm_all": "Confirm all as shown",
+        "setup.bad_value": "Not saved: {reason}.",
+        "setup.this_answer": "this answer",
+        "setup.bad_values": "Nothing was saved: {count} answer(s) need changing first (see below).",
+        "setup.unit": "Scenario or quiz",
+        "setup.scenario_option": "Scenario: {title} ({left} of {total} left to review)",
+        "setup.quiz_option": "Quiz: {title} ({left} of {total} left to review)",
+        "setup.where_choice": "Step {step}, choice {number}",
+        "setup.where_question": "Question {question}",
+        "setup.none_applies": "No clause of our policy applies",
+        "setup.clause_option": "“{quote}” ({section}, clause {id})",
+        "setup.confirm_point": "Confirm this point",
+        "setup.tick_something": (
+            'Not saved: tick the clauses that support this point, or "No clause of our policy '
+            'applies".'
+        ),
+        "setup.both_ticked": (
+            'Not saved: you ticked clauses and "No clause of our policy applies"; untick one '
+            "or the other."
+        ),
     }
 )
 

@@ -15,7 +15,8 @@ from toolkit.cli.errors import CommandError
 from toolkit.cli.school import build_quizzes, current_school, resolve
 
 SERVED_APPS = ("staff.ipynb", "classroom.ipynb")
-DSL_APP = ("dsl.ipynb",)
+# The DSL's pages: the reports, and the setup of an imported policy, behind the same token.
+DSL_APP = ("dsl.ipynb", "setup.ipynb")
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -63,6 +64,7 @@ def serve(args: argparse.Namespace) -> int:
         )
     elif args.dsl:
         print(f"Serving the DSL app on {base}/dsl.ipynb?token={token}", flush=True)
+        print(f"and the policy setup page on {base}/setup.ipynb?token={token}", flush=True)
         print("Only someone with this link can open it. Ctrl+C stops it.", flush=True)
     else:
         print(f"Serving the staff app on {base}/staff.ipynb", flush=True)

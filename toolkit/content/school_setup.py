@@ -5,6 +5,9 @@ save writes whole files, so two tabs or a double-click leave a consistent school
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,3 +130,24 @@ class Setup:
     def ready(self) -> bool:
         """Whether the school can go live: every setting's answer is confirmed."""
         return not self.review.unconfirmed_settings
+
+
+LOCK = ".setup.lock"
+
+
+@contextmanager
+def editing(schools: Path, school_id: str) -> Iterator[Setup]:
+    """The school's review read afresh, for one change, saved when the block ends without an
+    error. Changes from two tabs (two kernels) take turns under a lock on the school's folder,
+    so neither undoes the other's: each reads what the last one saved."""
+    folder = schools / school_id
+    if not imported.profile_file(folder).is_file():
+        Setup(schools, school_id)  # raises SetupError, saying how to import it
+    with open(folder / LOCK, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            setup = Setup(schools, school_id)
+            yield setup
+            setup.save()
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -34,6 +34,7 @@ PAGES = {
     "staff.ipynb": (lambda person: True, ""),
     "classroom.ipynb": (lambda person: person.teaches, "classroom"),
     "dsl.ipynb": (lambda person: person.is_dsl, "dsl"),
+    "setup.ipynb": (lambda person: person.is_dsl, "dsl"),
 }
 
 
