@@ -21,8 +21,12 @@ MUST = re.compile(
 WILL = re.compile(r"\b(will|won't|may result)\b", re.I)
 SHOULD = re.compile(r"\b(should|ought|expected to|advised|recommended|encouraged)\b", re.I)
 AUDIENCES = {
+    # A rule for the DSL or the headteacher is one for staff, though it names children.
     "staff": re.compile(
-        r"\b(staff|adults?|employees?|teachers?|members of staff|colleagues|volunteers|you)\b", re.I
+        r"\b(staff|adults?|employees?|teachers?|members of staff|colleagues|volunteers|you|"
+        r"dsl|designated safeguarding leads?|deputy|head ?teachers?|leadership team|"
+        r"line managers?)\b",
+        re.I,
     ),
     "governors": re.compile(r"\bgovernors?\b", re.I),
     "pupils": re.compile(r"\b(pupils?|children|child|students?|learners?)\b(?!'s)", re.I),
