@@ -73,8 +73,10 @@ def tokens(text: str) -> list[str]:
 
 
 def clause_words(clause: ClauseLike) -> str:
-    """What a clause is found by: its section's title, any lead-in and its own words."""
-    return f"{clause.section} {clause.lead_in or ''} {clause.text}"
+    """What a clause is found by: any lead-in and its own words. Not its section's title, which
+    every clause of the section shares (with it, fewer citations were found: 78.5% of them
+    among the first five proposals, against 80% without)."""
+    return f"{clause.lead_in or ''} {clause.text}"
 
 
 def query_parts(catalogue, point: Point, leave_out: str | None = None) -> dict[str, str]:
@@ -129,6 +131,7 @@ class ClauseIndex:
         self.word_scores = {word: bm25.get_scores([word]) for word in bm25.idf}
 
     def scores(self, weighted: dict[str, float]) -> np.ndarray:
+        """Each clause's score for a query of weighted words."""
         total = np.zeros(len(self.ids))
         for word, weight in weighted.items():
             if word in self.word_scores:
@@ -160,8 +163,8 @@ def rank_citations(
     catalogue, clauses: Sequence[ClauseLike], *, leave_out: str | None = None, top: int = 5
 ) -> dict[str, list[tuple[str, float]]]:
     """For every teaching point (by key), up to `top` of these clauses that may support it, best
-    first, with their scores; `leave_out` is a school whose citations the queries ignore, to
-    measure how well its own would be found."""
+    first, with their scores, or none where no clause speaks to it; `leave_out` is a school whose
+    citations the queries ignore, to measure how well its own would be found."""
     keyed = list(points(catalogue))
     candidates = offered(clauses)
     if not candidates:
@@ -170,7 +173,7 @@ def rank_citations(
     scores = np.array([index.scores(query(query_parts(catalogue, p, leave_out))) for p in keyed])
     scores -= GENERALITY * scores.mean(axis=0)
     best = scores.max(axis=1)
-    spoken_to = best > NOTHING_BELOW * float(np.median(best))
+    spoken_to = best > NOTHING_BELOW * max(float(np.median(best)), 0.0)
     scores = standard(scores)
     scores += AGREEMENT * agreement(keyed, scores, leave_out)
     ranked = {}
