@@ -29,6 +29,8 @@ SMOKE = {
         [
             r"^barley-lane-primary\s+\d+\s+\d+\s+\d+%\s+\d+%(?:\s+\d+%)*$",
             r"^all\s+\d+\s+\d+\s+\d+%\s+\d+%(?:\s+\d+%)*$",
+            r"^school\s+cited at\s+citations top 1\s+citations top 3\s+citations top 5",
+            rf"^all\s+\d+\s+\d+%\s+\d+%\s+\d+%\s+{NUMBER}$",
         ],
     ),
     "roster_import": (

@@ -16,6 +16,7 @@ from toolkit.apps.dsl import DslApp
 from toolkit.apps.page import widget_tree
 from toolkit.apps.setup import SetupApp
 from toolkit.content import imported
+from toolkit.content.school_setup import QUESTIONS
 from toolkit.content.strict_yaml import read_yaml
 from toolkit.store import SCHOOL_KEY, Store
 
@@ -102,7 +103,10 @@ def test_each_setting_shows_its_question_value_evidence_and_silence(app):
     text = page_text(app)
     assert "Your policy's answers" in text and "Which clauses support each point" in text
     row = app.rows["parents_as_friends"]
-    assert isinstance(row.field, w.Dropdown) and row.field.label == "They should be cautious."
+    assert (
+        isinstance(row.field, w.Dropdown)
+        and row.field.label == (QUESTIONS["parents_as_friends"].options["be_cautious"])
+    )
     assert isinstance(app.rows["pass_mark"].field, w.Text)
     assert app.rows["pass_mark"].field.value == "80"
     about = row.box.children[0].value

@@ -39,8 +39,12 @@ BACK = re.compile(
 OWN_DUTY = re.compile(r"\b(must|should|shall|never)\b", re.I)
 MODAL = re.compile(r"\b(must|should|shall|will|may not|never|do not)\b", re.I)
 AUDIENCES = {
+    # A rule for the DSL or the headteacher is one for staff, though it names children.
     "staff": re.compile(
-        r"\b(staff|adults?|employees?|teachers?|members of staff|colleagues|volunteers|you)\b", re.I
+        r"\b(staff|adults?|employees?|teachers?|members of staff|colleagues|volunteers|you|"
+        r"dsl|designated safeguarding leads?|deputy|head ?teachers?|leadership team|"
+        r"line managers?)\b",
+        re.I,
     ),
     "governors": re.compile(r"\bgovernors?\b", re.I),
     "pupils": re.compile(r"\b(pupils?|children|child|students?|learners?)\b(?!'s)", re.I),
