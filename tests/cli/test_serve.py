@@ -104,3 +104,22 @@ def test_serve_refuses_a_port_setting_that_is_not_a_number_in_one_line(home):
     result = esafety(home, "serve", env=environment(home, ESAFETY_PORT="http"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("esafety: ESAFETY_PORT must be a whole number of 1 or more")
+
+
+def test_the_dsl_server_starts_before_init_where_a_policy_was_imported(tmp_path, monkeypatch):
+    """With a policy imported but no school set up yet, does the DSL's server get ready (so its
+    setup page can be used to go live), while the staff server still asks for init?"""
+    from tests.apps import imported_school
+    from toolkit.cli.serve import prepare
+    from toolkit.content import load_catalogue
+    from toolkit.settings import PROJECT_ROOT, schools_root
+
+    monkeypatch.setenv("ESAFETY_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("ESAFETY_DATABASE_URL", raising=False)
+    with pytest.raises(Exception, match="esafety init"):
+        prepare(dsl=True)  # nothing imported: as before
+    imported_school.write(schools_root(), load_catalogue(PROJECT_ROOT))
+    prepare(dsl=True)
+    with pytest.raises(Exception, match="esafety init"):
+        prepare(dsl=False)
+    assert not (tmp_path / "data" / "esafety.db").exists()

@@ -27,7 +27,7 @@ def serve(args: argparse.Namespace) -> int:
     home = settings.home()
     token = settings.dsl_token() if args.dsl and not args.hub else None
     hosts = settings.hosts()
-    prepare()
+    prepare(dsl=args.dsl)
     folder = home / ("dsl-serve" if args.dsl else "serve")
     if args.dsl:
         served = stage_apps(folder, DSL_APP)
@@ -76,16 +76,26 @@ def serve(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
-def prepare() -> None:
+def prepare(dsl: bool = False) -> None:
     """Check the content (cached, so each page's kernel loads it in milliseconds) and build
-    the module quizzes not built yet."""
+    the module quizzes not built yet. The DSL's server also starts before any school is set
+    up where a policy has been imported, so that its setup page can be used to go live."""
     from toolkit import grading
+    from toolkit.content import imported
     from toolkit.content.cache import cached_catalogue
+    from toolkit.store import StoreMissing
 
-    school_id = current_school()
+    try:
+        school_id = current_school()
+    except (CommandError, StoreMissing):
+        if not (dsl and imported.folders(settings.schools_root())):
+            raise
+        school_id = None
     catalogue = cached_catalogue(
         settings.content_root(), settings.cache_dir(), settings.schools_root()
     )
+    if school_id is None:
+        return
     missing = [q for q in catalogue.quizzes if not grading.is_built(settings.grading_root(), q)]
     if missing:
         print(f"Building the module quizzes ({', '.join(missing)} not built yet)", flush=True)
