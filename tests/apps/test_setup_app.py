@@ -114,6 +114,8 @@ def test_each_setting_shows_its_question_value_evidence_and_silence(app):
     assert "[Staff must not] discuss pupils or parents online." in about
     silent = app.rows["pupil_relatives"].box.children[0].value
     assert "Your policy says nothing on this: the national-guidance answer applies." in silent
+    chosen = app.rows["pass_mark"].box.children[0].value
+    assert "Your school's choice" in chosen and "national-guidance" not in chosen
     assert "18</strong> settings are left to confirm" in app.settings_left.value
 
 

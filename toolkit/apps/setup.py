@@ -17,6 +17,7 @@ from toolkit.apps.page import Page, action_button, close_widgets
 from toolkit.apps.words import say
 from toolkit.content import imported
 from toolkit.content.points import Point, points
+from toolkit.content.policy_settings import CHOSEN_BY_SCHOOL
 from toolkit.content.school_setup import Answer, Setup, SetupError, editing
 from toolkit.html import fragment
 
@@ -160,7 +161,12 @@ class SetupApp(Page):
         confirm = action_button(say("setup.confirm"))
         confirm.layout = w.Layout(**FIT)
         about = fragment(
-            TEMPLATE, "setting", ask=question.ask, evidence=answer.evidence, silent=answer.silent
+            TEMPLATE,
+            "setting",
+            ask=question.ask,
+            evidence=answer.evidence,
+            silent=answer.silent,
+            schools_choice=question.name in CHOSEN_BY_SCHOOL,
         )
         box = w.VBox([w.HTML(about), field, state, confirm])
         box.add_class("esafety-setting")
