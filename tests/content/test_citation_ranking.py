@@ -57,7 +57,7 @@ def test_proposals_come_best_first_and_no_more_than_asked(ranked):
         assert len(proposals) <= 3 and scores == sorted(scores, reverse=True)
 
 
-def test_staff_content_is_offered_no_clause_for_pupils_or_parents_alone(clauses, ranked):
+def test_staff_content_is_offered_no_clause_for_parents_alone(clauses, ranked):
     """Is a clause only for parents never proposed for staff?"""
     parents_only = {c.id for c in clauses if set(c.audience) == {"parents"}}
     assert parents_only
@@ -129,3 +129,20 @@ def test_a_settings_evidence_is_proposed_where_a_point_names_the_setting(catalog
     assert naming and all(unlikely in dict(ranked[p.key]) for p in naming)
     plain = rank_citations(catalogue, clauses, top=3)
     assert sum(unlikely in dict(plain[p.key]) for p in naming) < len(naming)
+
+
+@pytest.mark.parametrize(
+    ("field", "preferred", "other"),
+    [("audience", ("staff",), ("pupils",)), ("strength", "must", "advice")],
+)
+def test_a_rule_for_staff_comes_before_the_same_words_for_pupils_or_as_advice(
+    catalogue, clauses, field, preferred, other
+):
+    """Given the same words twice, once for staff (or as a rule) and once for pupils (or as
+    advice), is the first ranked above the second wherever both are proposed?"""
+    rule = next(c for c in clauses if c.text == FRIEND_REQUEST)
+    first = SimpleNamespace(**{**vars(rule), "id": "first", field: preferred})
+    second = SimpleNamespace(**{**vars(rule), "id": "second", field: other})
+    ranked = rank_citations(catalogue, [*clauses, second, first], top=5)
+    both = [dict(r) for r in ranked.values() if {"first", "second"} <= dict(r).keys()]
+    assert both and all(r["first"] > r["second"] for r in both)

@@ -30,6 +30,9 @@ WORD = re.compile(r"[a-z0-9]+")
 # Jinja2 in content text: "{{ contact_report_to }}" and "{% if parents_as_friends == ... %}".
 TEMPLATE = re.compile(r"{[{%](.*?)[%}]}", re.S)
 STAFF_AUDIENCES = frozenset({"staff", "governors"})
+# Staff content may cite a rule for pupils too (how pupils' messages reach staff), though less
+# often than one for staff; a rule for parents alone it does not cite.
+OFFERED_AUDIENCES = STAFF_AUDIENCES | {"pupils"}
 
 # The share of a query each part carries: a point that twenty clauses are cited for does not
 # drown its own words. Guidance paragraphs are long and general, so they count for less.
@@ -52,6 +55,12 @@ AGREEMENT = 1.0
 EVIDENCE = 1.0
 # Settings that name a role rather than a rule: their evidence says who holds the role.
 ROLES = frozenset({"headteacher", "dsl"})
+# What a clause loses (in standard scores) for not being addressed to staff or governors, and
+# for being advice: the shipped schools cite each of their rules 2 to 6 times as often as each
+# piece of advice. With pupils' rules offered, these find 74.4% -> 75.3% of the shipped
+# schools' citations among the first three proposals.
+NOT_FOR_STAFF = 1.0
+ADVICE = 1.0
 # How many of the first places go by score alone before one is kept for evidence.
 BY_SCORE = 2
 
@@ -63,6 +72,7 @@ class ClauseLike(Protocol):
     section: str
     text: str
     lead_in: str | None
+    strength: str
     audience: Sequence[str]
 
 
@@ -129,9 +139,23 @@ def query(parts: dict[str, str]) -> dict[str, float]:
 
 
 def offered(clauses: Sequence[ClauseLike]) -> list[ClauseLike]:
-    """The clauses staff content may cite: those for staff or governors, if the policy has any."""
-    for_staff = [c for c in clauses if STAFF_AUDIENCES & set(c.audience)]
-    return for_staff or list(clauses)
+    """The clauses staff content may cite: those for staff, governors or pupils, if the policy
+    has any (a draft's audience is read from its words, and a rule on pupils' messages often
+    says what staff do with them)."""
+    kept = [c for c in clauses if OFFERED_AUDIENCES & set(c.audience)]
+    return kept or list(clauses)
+
+
+def prior(clauses: Sequence[ClauseLike]) -> np.ndarray:
+    """What each clause loses whatever the point: some for not being addressed to staff, some
+    for being advice rather than a rule."""
+    return np.array(
+        [
+            NOT_FOR_STAFF * (not STAFF_AUDIENCES & set(c.audience))
+            + ADVICE * (c.strength == "advice")
+            for c in clauses
+        ]
+    )
 
 
 class ClauseIndex:
@@ -230,6 +254,7 @@ def rank_citations(
     spoken_to = best > NOTHING_BELOW * max(float(np.median(best)), 0.0)
     scores = standard(scores)
     scores += AGREEMENT * agreement(keyed, scores, leave_out)
+    scores -= prior(candidates)
     if proposals is None:
         proposals = propose_settings(clauses)
     backed = evidence(keyed, index.ids, proposals)
