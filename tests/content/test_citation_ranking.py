@@ -8,9 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from toolkit.content.citation_ranking import query_parts, rank_citations, tokens
+from toolkit.content.citation_ranking import query_parts, rank_citations, settings_used, tokens
 from toolkit.content.points import points
 from toolkit.content.policy_import import draft_clauses
+from toolkit.content.policy_settings import Proposal, propose_settings
 
 POLICY = Path(__file__).parent / "policies" / "oakfield-primary.txt"
 FIELDS = ("section", "text", "lead_in", "strength", "audience")
@@ -56,7 +57,7 @@ def test_proposals_come_best_first_and_no_more_than_asked(ranked):
         assert len(proposals) <= 3 and scores == sorted(scores, reverse=True)
 
 
-def test_staff_content_is_offered_no_clause_for_pupils_or_parents_alone(clauses, ranked):
+def test_staff_content_is_offered_no_clause_for_parents_alone(clauses, ranked):
     """Is a clause only for parents never proposed for staff?"""
     parents_only = {c.id for c in clauses if set(c.audience) == {"parents"}}
     assert parents_only
@@ -99,3 +100,49 @@ def test_words_are_lower_cased_stemmed_and_common_ones_dropped():
     """Do "Requests", "requested" and "requesting" meet, and do "the" and "to" go?"""
     assert tokens("The Requests to") == ["request"]
     assert tokens("requested requesting") == ["request", "request"]
+
+
+def test_a_point_uses_the_settings_its_words_name_and_its_outcome_follows(catalogue):
+    """Does a choice that says "tell {{ contact_report_to }}", or whose outcome follows
+    parents_as_friends, use those settings, and are the roles (head, DSL) left aside?"""
+    keyed = {p.key: p for p in points(catalogue)}
+    by_outcome = next(
+        p for p in keyed.values() if getattr(getattr(p.item, "outcome", None), "setting", None)
+    )
+    assert by_outcome.item.outcome.setting in settings_used(by_outcome)
+    named = next(p for p in keyed.values() if "{{ contact_report_to }}" in p.text)
+    assert "contact_report_to" in settings_used(named)
+    assert not {"headteacher", "dsl"} & set().union(*map(settings_used, keyed.values()))
+
+
+def test_a_settings_evidence_is_proposed_where_a_point_names_the_setting(catalogue, clauses):
+    """With one setting's evidence the only evidence, is it among the first three proposals of
+    every point that names the setting, where without it it would not always be?"""
+    proposals = {
+        name: Proposal(p.value, (), silent=True) for name, p in propose_settings(clauses).items()
+    }
+    unlikely = next(c.id for c in reversed(clauses) if "staff" in c.audience)
+    proposals["contact_report_to"] = Proposal("the office", (unlikely,), silent=False)
+    ranked = rank_citations(catalogue, clauses, top=3, proposals=proposals)
+    keyed = list(points(catalogue))
+    naming = [p for p in keyed if "contact_report_to" in settings_used(p) and ranked[p.key]]
+    assert naming and all(unlikely in dict(ranked[p.key]) for p in naming)
+    plain = rank_citations(catalogue, clauses, top=3)
+    assert sum(unlikely in dict(plain[p.key]) for p in naming) < len(naming)
+
+
+@pytest.mark.parametrize(
+    ("field", "preferred", "other"),
+    [("audience", ("staff",), ("pupils",)), ("strength", "must", "advice")],
+)
+def test_a_rule_for_staff_comes_before_the_same_words_for_pupils_or_as_advice(
+    catalogue, clauses, field, preferred, other
+):
+    """Given the same words twice, once for staff (or as a rule) and once for pupils (or as
+    advice), is the first ranked above the second wherever both are proposed?"""
+    rule = next(c for c in clauses if c.text == FRIEND_REQUEST)
+    first = SimpleNamespace(**{**vars(rule), "id": "first", field: preferred})
+    second = SimpleNamespace(**{**vars(rule), "id": "second", field: other})
+    ranked = rank_citations(catalogue, [*clauses, second, first], top=5)
+    both = [dict(r) for r in ranked.values() if {"first", "second"} <= dict(r).keys()]
+    assert both and all(r["first"] > r["second"] for r in both)

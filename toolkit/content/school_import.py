@@ -52,7 +52,7 @@ def draft_school(
             f'{source} does not state the school\'s name; give it with --name "NAME"'
         )
     proposals = propose_settings(clauses)
-    ranked = rank_citations(catalogue, clauses, top=PROPOSED)
+    ranked = rank_citations(catalogue, clauses, top=PROPOSED, proposals=proposals)
     profile = {
         "schema_version": 1,
         "id": school_id,
