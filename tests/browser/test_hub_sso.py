@@ -85,7 +85,8 @@ def test_someone_not_on_the_roster_is_refused_saying_whom_to_ask(page, hub, key,
     sign_in(page, hub, key)
     expect(page.get_by_text(says, exact=False)).to_be_visible()
     expect(page.get_by_text("Designated Safeguarding Lead", exact=False)).to_be_visible()
-    assert len(hub.kernels()) == before  # nothing started for them
+    # Nothing started for them (a kernel of an earlier test may end meanwhile).
+    assert len(hub.kernels()) <= before
     page.screenshot(path=str(hub.home / f"refused-{key}.png"))
 
 
