@@ -142,7 +142,7 @@ def show_citations(args: argparse.Namespace) -> int:
     left = setup.review.unreviewed_points
     for key in left if not args.all else list(setup.review.citations):
         point = setup.review.citations[key]
-        shown = point.confirmed if point.confirmed is not None else point.proposed[:3]
+        shown = point.confirmed if point.confirmed is not None else point.proposed
         state = "confirmed" if point.confirmed is not None else "proposed"
         print(f"{key} [{state}]")
         for clause_id in shown:
