@@ -178,3 +178,8 @@ def test_an_item_of_a_staff_list_is_for_staff_though_it_names_pupils(drafts):
     """Who a clause is for is who it asks to act: the list's lead-in names them."""
     assert drafts["share photographs of pupils on personal accounts;"].audience == ("staff",)
     assert drafts["Staff should set their accounts to private."].audience == ("staff",)
+
+
+def test_the_lines_about_the_document_itself_are_not_clauses(drafts):
+    """The approval and review dates are facts about the policy, not rules for anyone."""
+    assert not [text for text in drafts if "Approved by governors" in text]

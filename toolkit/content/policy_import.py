@@ -248,6 +248,14 @@ def slug(words: str) -> str:
     return "-".join(kept[:ID_WORDS])[: ID_LENGTH - 10].rstrip("-") or "policy"
 
 
+def is_about_the_document(text: str) -> bool:
+    """A line that says when the policy was approved or is due for review, and asks nothing of
+    anyone, is about the document, not a rule ("Approved by governors: March 2026.")."""
+    from toolkit.content.policy_facts import APPROVED, REVIEW
+
+    return bool(APPROVED.search(text) or REVIEW.search(text)) and not MODAL.search(text)
+
+
 def draft_clauses(document: str) -> list[DraftClause]:
     """Every rule-like part of the document, in order, quoted word for word, each with an id
     made of its section and its number within that section: unique in the document, since a
@@ -255,6 +263,8 @@ def draft_clauses(document: str) -> list[DraftClause]:
     clauses: list[DraftClause] = []
     counts: dict[str, int] = {}  # clauses so far under each section's slug
     for section, text, lead_in in units(document):
+        if is_about_the_document(text):
+            continue
         for part in sentences(text):
             if len(part.split()) < (2 if lead_in else 4):
                 continue
