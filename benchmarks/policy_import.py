@@ -34,7 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from toolkit.content import load_catalogue  # noqa: E402
-from toolkit.content.citation_ranking import rank_citations  # noqa: E402
+from toolkit.content.citation_ranking import (  # noqa: E402
+    rank_citations,
+    ranked_points,
+    score_points,
+)
 from toolkit.content.points import points  # noqa: E402
 from toolkit.content.policy_facts import document_facts  # noqa: E402
 from toolkit.content.policy_import import draft_clauses  # noqa: E402
@@ -127,14 +131,15 @@ def measure_citations(school_id: str, catalogue) -> tuple[int, list[int], float]
     return cited, found, seconds
 
 
-def print_citations(schools: list[str], catalogue) -> None:
-    """The citations table: how often a school's own citations are among the drafts proposed."""
+def print_citations(schools: list[str], catalogue, measured=measure_citations, what="citations"):
+    """A citations table: how often a school's own citations are among the drafts proposed, at
+    the import (measure_citations) or as the DSL meets them (measure_review)."""
     print()
     print(
-        f"{'school':32} {'cited at':>8} {'citations top 1':>15} {'citations top 3':>15} "
-        f"{'citations top 5':>15} {'seconds':>7}"
+        f"{'school':32} {'cited at':>8} {what + ' top 1':>15} {what + ' top 3':>15} "
+        f"{what + ' top 5':>15} {'seconds':>7}"
     )
-    rows = [(school_id, *measure_citations(school_id, catalogue)) for school_id in schools]
+    rows = [(school_id, *measured(school_id, catalogue)) for school_id in schools]
     total = (
         "all",
         sum(r[1] for r in rows),
@@ -144,6 +149,40 @@ def print_citations(schools: list[str], catalogue) -> None:
     for school_id, cited, found, seconds in [*rows, total]:
         shares = " ".join(f"{n / max(cited, 1):15.0%}" for n in found)
         print(f"{school_id:32} {cited:8} {shares} {seconds:7.2f}")
+
+
+def measure_review(school_id: str, catalogue) -> tuple[int, list[int], float]:
+    """As measure_citations, but with the proposals as the DSL meets them on the setup page:
+    working through the scenarios in the page's order, then the quizzes, confirming each one's
+    points with the hand-made citations ([] where the school cites nothing there), the rest
+    re-ranked after each."""
+    profile = catalogue.profile(school_id)
+    source = (ROOT / "policies" / "sources" / f"{school_id}.txt").read_text(encoding="utf-8")
+    drafts = draft_clauses(source)
+    words = {d.id: d.text for d in drafts}
+    start = time.perf_counter()
+    scored = score_points(catalogue, drafts, leave_out=school_id)
+    units: dict[str, list] = {}
+    for point in points(catalogue):
+        units.setdefault(point.unit, []).append(point)
+    confirmed: dict[str, list[str]] = {}
+    cited, found = 0, [0] * len(DEPTHS)
+    for unit in units.values():
+        shown = ranked_points(scored, top=max(DEPTHS), confirmed=confirmed)
+        for point in unit:
+            wanted = [
+                profile.clause(c.item).text for c in point.item.cites if c.source == school_id
+            ]
+            confirmed[point.key] = [
+                d for d in words if any(stands_for(words[d], w) for w in wanted)
+            ]
+            if not wanted:
+                continue
+            cited += 1
+            for i, depth in enumerate(DEPTHS):
+                proposed = [words[clause_id] for clause_id, _ in shown[point.key][:depth]]
+                found[i] += any(stands_for(d, w) for d in proposed for w in wanted)
+    return cited, found, time.perf_counter() - start
 
 
 def main() -> int:
@@ -170,6 +209,7 @@ def main() -> int:
     compared, missed = settings_total
     print(f"{row('all', *totals, schools=len(schools))} {1 - missed / compared:8.0%}")
     print_citations(schools, catalogue)
+    print_citations(schools, catalogue, measure_review, "reviewed")
     return 0
 
 
