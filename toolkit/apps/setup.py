@@ -140,7 +140,7 @@ class SetupApp(Page):
 
     def change(self, make: Callable[[Setup], None]) -> None:
         """Make one change on the school's files as they are now, and save it at once."""
-        with editing(self.schools, self.school_id) as setup:
+        with editing(self.schools, self.school_id, self.catalogue) as setup:
             make(setup)
         self.setup = setup
 
