@@ -226,10 +226,10 @@ def evidence(
 def order(row: np.ndarray, backed: np.ndarray) -> list[int]:
     """Clauses best first: the first places by score, then the best backed clause not among
     them, then the rest by score; a point is found if any of its clauses is near the top."""
-    by_score = [int(i) for i in np.argsort(-row, kind="stable")]
-    head = by_score[:BY_SCORE]
-    kept = [i for i in by_score[BY_SCORE:] if backed[i] > 0][:1]
-    return head + kept + [i for i in by_score[BY_SCORE:] if i not in kept]
+    by_score = np.argsort(-row, kind="stable")
+    rest = by_score[BY_SCORE:]
+    kept = rest[backed[rest] > 0][:1]
+    return [*by_score[:BY_SCORE].tolist(), *kept.tolist(), *rest[~np.isin(rest, kept)].tolist()]
 
 
 @dataclass(frozen=True)
