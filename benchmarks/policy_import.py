@@ -17,6 +17,10 @@ toolkit.content.policy_import and compared with the clauses of its hand-made pro
   toolkit.content.citation_ranking, the school's own citations left out of the queries; of the
   points its hand-made profile cites, the share where a cited clause is among the first 1, 3 or
   5 drafts proposed (a draft stands for a clause whose words it holds, or that holds its words).
+* reviewed top 1, 3, 5: the same, with the proposals as the DSL meets them on the setup page,
+  working through the scenarios in the page's order and then the quizzes, confirming each one's
+  points with the hand-made citations (the drafts that stand for them; none where the school
+  cites nothing there), and the points left re-ranked from those confirmations after each.
 
 Usage: python benchmarks/policy_import.py [--smoke] [--verbose]
 Prints a table; nothing is asserted. `--smoke` reads one school: does it still run?
@@ -34,7 +38,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from toolkit.content import load_catalogue  # noqa: E402
-from toolkit.content.citation_ranking import rank_citations  # noqa: E402
+from toolkit.content.citation_ranking import (  # noqa: E402
+    rank_citations,
+    ranked_points,
+    score_points,
+)
 from toolkit.content.points import points  # noqa: E402
 from toolkit.content.policy_facts import document_facts  # noqa: E402
 from toolkit.content.policy_import import draft_clauses  # noqa: E402
@@ -127,14 +135,15 @@ def measure_citations(school_id: str, catalogue) -> tuple[int, list[int], float]
     return cited, found, seconds
 
 
-def print_citations(schools: list[str], catalogue) -> None:
-    """The citations table: how often a school's own citations are among the drafts proposed."""
+def print_citations(schools: list[str], catalogue, measured=measure_citations, what="citations"):
+    """A citations table: how often a school's own citations are among the drafts proposed, at
+    the import (measure_citations) or as the DSL meets them (measure_review)."""
     print()
     print(
-        f"{'school':32} {'cited at':>8} {'citations top 1':>15} {'citations top 3':>15} "
-        f"{'citations top 5':>15} {'seconds':>7}"
+        f"{'school':32} {'cited at':>8} {what + ' top 1':>15} {what + ' top 3':>15} "
+        f"{what + ' top 5':>15} {'seconds':>7}"
     )
-    rows = [(school_id, *measure_citations(school_id, catalogue)) for school_id in schools]
+    rows = [(school_id, *measured(school_id, catalogue)) for school_id in schools]
     total = (
         "all",
         sum(r[1] for r in rows),
@@ -144,6 +153,39 @@ def print_citations(schools: list[str], catalogue) -> None:
     for school_id, cited, found, seconds in [*rows, total]:
         shares = " ".join(f"{n / max(cited, 1):15.0%}" for n in found)
         print(f"{school_id:32} {cited:8} {shares} {seconds:7.2f}")
+
+
+def measure_review(school_id: str, catalogue) -> tuple[int, list[int], float]:
+    """As measure_citations, but with the proposals as the DSL meets them on the setup page:
+    working through the scenarios in the page's order, then the quizzes, confirming each one's
+    points with the hand-made citations ([] where the school cites nothing there), the rest
+    re-ranked after each."""
+    profile = catalogue.profile(school_id)
+    source = (ROOT / "policies" / "sources" / f"{school_id}.txt").read_text(encoding="utf-8")
+    drafts = draft_clauses(source)
+    words = {d.id: d.text for d in drafts}
+    start = time.perf_counter()
+    scored = score_points(catalogue, drafts, leave_out=school_id)
+    units: dict[str, list] = {}
+    for point in points(catalogue):
+        units.setdefault(point.unit, []).append(point)
+    # The drafts each hand-made clause stands for, worked out once.
+    standing = {c.id: [d for d in words if stands_for(words[d], c.text)] for c in profile.clauses}
+    confirmed: dict[str, list[str]] = {}
+    cited, found = 0, [0] * len(DEPTHS)
+    for unit in units.values():
+        shown = ranked_points(scored, top=max(DEPTHS), confirmed=confirmed)
+        for point in unit:
+            wanted = {
+                d for c in point.item.cites if c.source == school_id for d in standing[c.item]
+            }
+            confirmed[point.key] = sorted(wanted)
+            if not any(c.source == school_id for c in point.item.cites):
+                continue
+            cited += 1
+            for i, depth in enumerate(DEPTHS):
+                found[i] += any(d in wanted for d, _ in shown[point.key][:depth])
+    return cited, found, time.perf_counter() - start
 
 
 def main() -> int:
@@ -170,6 +212,7 @@ def main() -> int:
     compared, missed = settings_total
     print(f"{row('all', *totals, schools=len(schools))} {1 - missed / compared:8.0%}")
     print_citations(schools, catalogue)
+    print_citations(schools, catalogue, measure_review, "reviewed")
     return 0
 
 

@@ -322,3 +322,29 @@ def test_the_page_opens_on_the_school_the_store_is_set_up_for(home, catalogue):
     store.set_meta(SCHOOL_KEY, SCHOOL_ID)
     store.close()
     assert "Oakfield Primary School: set up" in page_text_of(launch.setup_app())
+
+
+def test_a_confirmation_re_ranks_the_points_not_yet_reviewed(app, schools):
+    """Once points are confirmed, are the proposals of the points not yet reviewed ranked again
+    with them (the next scenario drawn shows them), the reviewed points' lists kept, and does
+    the same confirmation again change nothing?"""
+    before = review(schools).citations
+    rows = open_scenario(app)
+    for row in rows:
+        row.clauses["accounts-1"].value = True
+        confirm_button(row.box).click()
+    after = review(schools).citations
+    reviewed = {row.point.key for row in rows}
+    left = [key for key in after if key not in reviewed]
+    assert sum("accounts-1" in after[k].proposed for k in left) > sum(
+        "accounts-1" in before[k].proposed for k in left
+    )
+    quiz = open_scenario(app, "quiz/contact")
+    assert [list(r.clauses) for r in quiz] == [after[r.point.key].proposed for r in quiz]
+    quiz[0].clauses["purpose-2"].value = True
+    confirm_button(quiz[0].box).click()
+    kept = review(schools).citations
+    assert all(kept[key].proposed == after[key].proposed for key in reviewed)
+    once = files(schools)
+    confirm_button(quiz[0].box).click()
+    assert files(schools) == once

@@ -184,3 +184,19 @@ def test_a_bad_citation_is_refused(imported):
     assert result.returncode == 1 and "no clause 'no-such-clause'" in result.stderr
     unknown = esafety(imported, "policy", "citations", SCHOOL, "--none", "no/such/point")
     assert unknown.returncode == 1 and "no teaching point" in unknown.stderr
+
+
+def test_confirming_re_ranks_the_points_left(imported):
+    """Confirming one clause at every choice of a scenario but its last, does that clause come
+    first at the last, while the confirmed points keep what they were proposed?"""
+    keys = [k for k in read_review(imported / "schools" / SCHOOL).citations]
+    *reviewed, last = [k for k in keys if k.startswith("friend-request-from-pupil/")]
+    before = read_review(imported / "schools" / SCHOOL).citations
+    general = clause_id(imported, "Staff should set their accounts to private.")
+    assert before[last].proposed[:1] != [general]
+    confirm = [f"--confirm={key}={general}" for key in reviewed]
+    result = esafety(imported, "policy", "citations", SCHOOL, *confirm)
+    assert result.returncode == 0, result.stderr
+    after = read_review(imported / "schools" / SCHOOL).citations
+    assert after[last].proposed[0] == general
+    assert all(after[key].proposed == before[key].proposed for key in reviewed)

@@ -146,3 +146,21 @@ def test_a_rule_for_staff_comes_before_the_same_words_for_pupils_or_as_advice(
     ranked = rank_citations(catalogue, [*clauses, second, first], top=5)
     both = [dict(r) for r in ranked.values() if {"first", "second"} <= dict(r).keys()]
     assert both and all(r["first"] > r["second"] for r in both)
+
+
+def test_a_clause_confirmed_at_like_points_rises_at_one_not_yet_reviewed(catalogue, clauses):
+    """A clause far down a point's list: once the DSL confirms it at the other choices of the
+    same scenario, is it proposed first there?"""
+    keys = [p.key for p in points(catalogue) if p.key.startswith("friend-request-from-pupil/")]
+    *reviewed, last = keys
+    before = [i for i, _ in rank_citations(catalogue, clauses, top=len(clauses))[last]]
+    general = before[6]
+    ranked = rank_citations(
+        catalogue, clauses, top=3, confirmed={key: [general] for key in reviewed}
+    )
+    assert ranked[last][0][0] == general
+
+
+def test_nothing_confirmed_changes_nothing(catalogue, clauses, ranked):
+    """With no point reviewed yet, are the proposals those made at the import?"""
+    assert rank_citations(catalogue, clauses, top=3, confirmed={}) == ranked

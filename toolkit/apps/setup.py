@@ -140,7 +140,7 @@ class SetupApp(Page):
 
     def change(self, make: Callable[[Setup], None]) -> None:
         """Make one change on the school's files as they are now, and save it at once."""
-        with editing(self.schools, self.school_id) as setup:
+        with editing(self.schools, self.school_id, self.catalogue) as setup:
             make(setup)
         self.setup = setup
 
@@ -244,9 +244,9 @@ class SetupApp(Page):
         for point in points(self.catalogue):
             if point.key not in self.setup.review.citations:
                 continue  # content added since the import: `esafety policy import --update`
-            quiz = point.key.startswith("quiz/")
-            unit = "/".join(point.key.split("/")[:2]) if quiz else point.key.split("/")[0]
+            unit = point.unit
             if unit not in units:
+                quiz = unit.startswith("quiz/")
                 kind = self.catalogue.quizzes if quiz else self.catalogue.scenarios
                 units[unit] = (kind[unit.removeprefix("quiz/")].title, [])
             units[unit][1].append(point)

@@ -128,15 +128,20 @@ def _pair(item: str) -> tuple[str, str]:
 
 
 def show_citations(args: argparse.Namespace) -> int:
+    from toolkit.content import load_catalogue
     from toolkit.content.school_setup import Setup
 
-    setup = Setup(settings.schools_root(), args.id)
+    schools = settings.schools_root()
+    changing = args.confirm or args.none
+    # Confirmations re-rank the points left, which needs the content they are ranked for.
+    catalogue = load_catalogue(settings.content_root(), schools=schools) if changing else None
+    setup = Setup(schools, args.id, catalogue)
     for item in args.confirm:
         key, _, ids = item.partition("=")
         setup.confirm(key.strip(), [c.strip() for c in ids.split(",") if c.strip()])
     for key in args.none:
         setup.confirm(key, [])
-    if args.confirm or args.none:
+    if changing:
         setup.save()
     clauses = {c.id: c for c in setup.profile.clauses}
     left = setup.review.unreviewed_points

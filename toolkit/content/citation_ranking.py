@@ -9,12 +9,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from toolkit.content.citation_learning import learned
 from toolkit.content.points import Point, points
 from toolkit.content.policy_settings import Proposal, propose_settings
 from toolkit.content.scenario import OutcomeBySetting
@@ -206,7 +208,7 @@ def settings_used(point: Point) -> set[str]:
 
 
 def evidence(
-    keyed: Sequence[Point], ids: Sequence[str], proposals: dict[str, Proposal]
+    keyed: Sequence[Point], ids: Sequence[str], proposals: Mapping[str, Proposal]
 ) -> np.ndarray:
     """evidence[point, clause]: 1 where the clause is evidence for a setting the point uses,
     so the rule behind a point's "tell {{ contact_report_to }}" supports it."""
@@ -224,29 +226,40 @@ def evidence(
 def order(row: np.ndarray, backed: np.ndarray) -> list[int]:
     """Clauses best first: the first places by score, then the best backed clause not among
     them, then the rest by score; a point is found if any of its clauses is near the top."""
-    by_score = [int(i) for i in np.argsort(-row, kind="stable")]
-    head = by_score[:BY_SCORE]
-    kept = [i for i in by_score[BY_SCORE:] if backed[i] > 0][:1]
-    return head + kept + [i for i in by_score[BY_SCORE:] if i not in kept]
+    by_score = np.argsort(-row, kind="stable")
+    rest = by_score[BY_SCORE:]
+    kept = rest[backed[rest] > 0][:1]
+    return [*by_score[:BY_SCORE].tolist(), *kept.tolist(), *rest[~np.isin(rest, kept)].tolist()]
 
 
-def rank_citations(
+@dataclass(frozen=True)
+class Scored:
+    """What the ranking knows before anything is confirmed: each point's scores for each
+    clause, the settings evidence that backs them, and whether any clause speaks to the point."""
+
+    keyed: list[Point]
+    ids: list[str]
+    scores: np.ndarray  # scores[point, clause], in standard scores
+    backed: np.ndarray  # backed[point, clause]: 1 where the clause is evidence it names
+    spoken_to: np.ndarray  # spoken_to[point]: whether some clause speaks to it
+    cites: list[list[str]]  # each point's citations of other schools, "school#clause"
+
+
+def score_points(
     catalogue,
     clauses: Sequence[ClauseLike],
     *,
     leave_out: str | None = None,
-    top: int = 5,
-    proposals: dict[str, Proposal] | None = None,
-) -> dict[str, list[tuple[str, float]]]:
-    """For every teaching point (by key), up to `top` of these clauses that may support it, best
-    first, with their scores, or none where no clause speaks to it; `leave_out` is a school whose
-    citations the queries ignore, to measure how well its own would be found. `proposals` are
-    the settings proposed from these clauses (worked out here if not given): where a point names
-    a setting, the clauses that are its evidence support the point."""
+    proposals: Mapping[str, Proposal] | None = None,
+) -> Scored:
+    """The scores of every clause at every point, worked out once however often the DSL's
+    confirmations re-rank them."""
     keyed = list(points(catalogue))
     candidates = offered(clauses)
+    cites = [[str(c) for c in p.item.cites if c.source != leave_out] for p in keyed]
     if not candidates:
-        return {p.key: [] for p in keyed}
+        empty = np.zeros((len(keyed), 0))
+        return Scored(keyed, [], empty, empty, np.zeros(len(keyed), bool), cites)
     index = ClauseIndex(candidates)
     scores = np.array([index.scores(query(query_parts(catalogue, p, leave_out))) for p in keyed])
     scores -= GENERALITY * scores.mean(axis=0)
@@ -259,8 +272,41 @@ def rank_citations(
         proposals = propose_settings(clauses)
     backed = evidence(keyed, index.ids, proposals)
     scores += EVIDENCE * backed
+    return Scored(keyed, index.ids, scores, backed, spoken_to, cites)
+
+
+def ranked_points(
+    scored: Scored, *, top: int = 5, confirmed: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, list[tuple[str, float]]]:
+    """Up to `top` clauses for every point, best first, with what the DSL has `confirmed` at
+    the points reviewed so far (key -> clause ids, [] where none applies) learned from."""
+    if not scored.ids:
+        return {p.key: [] for p in scored.keyed}
+    scores = scored.scores + learned(scored, confirmed) if confirmed else scored.scores
     ranked = {}
-    for point, row, support, any_clause in zip(keyed, scores, backed, spoken_to, strict=True):
+    for point, row, support, any_clause in zip(
+        scored.keyed, scores, scored.backed, scored.spoken_to, strict=True
+    ):
         best = order(row, support)[:top] if any_clause else []
-        ranked[point.key] = [(index.ids[i], round(float(row[i]), 3)) for i in best]
+        ranked[point.key] = [(scored.ids[i], round(float(row[i]), 3)) for i in best]
     return ranked
+
+
+def rank_citations(
+    catalogue,
+    clauses: Sequence[ClauseLike],
+    *,
+    leave_out: str | None = None,
+    top: int = 5,
+    proposals: Mapping[str, Proposal] | None = None,
+    confirmed: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, list[tuple[str, float]]]:
+    """For every teaching point (by key), up to `top` of these clauses that may support it, best
+    first, with their scores, or none where no clause speaks to it; `leave_out` is a school whose
+    citations the queries ignore, to measure how well its own would be found. `proposals` are
+    the settings proposed from these clauses (worked out here if not given): where a point names
+    a setting, the clauses that are its evidence support the point. `confirmed` is what the DSL
+    has confirmed so far (key -> clause ids; [] where none applies), which the other points'
+    proposals learn from."""
+    scored = score_points(catalogue, clauses, leave_out=leave_out, proposals=proposals)
+    return ranked_points(scored, top=top, confirmed=confirmed)

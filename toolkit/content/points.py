@@ -17,6 +17,13 @@ class Point:
     item: Sourced
     text: str  # the words a reader sees: the choice and its feedback, or the question and options
 
+    @property
+    def unit(self) -> str:
+        """The scenario or quiz it belongs to, as the setup page lists them: the scenario's id,
+        or "quiz/" and the quiz's id."""
+        parts = self.key.split("/")
+        return "/".join(parts[:2]) if parts[0] == "quiz" else parts[0]
+
 
 def points(catalogue) -> Iterator[Point]:
     """Every choice of every scenario and every quiz question, scenarios first, in id order."""

@@ -14,10 +14,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from toolkit.content import imported
+from toolkit.content.citation_ranking import rank_citations
 from toolkit.content.imported import PolicyReview
 from toolkit.content.policy_settings import QUESTIONS as ASKED
-from toolkit.content.policy_settings import Question
+from toolkit.content.policy_settings import Proposal, Question
 from toolkit.content.profile import Clause, SchoolProfile, SchoolSettings
+from toolkit.content.school_import import PROPOSED
 from toolkit.content.strict_yaml import read_yaml
 
 QUESTIONS = {question.name: question for question in ASKED}
@@ -37,9 +39,11 @@ class Answer:
 
 
 class Setup:
-    """One imported school's review, read from its folder; `save()` writes it back."""
+    """One imported school's review, read from its folder; `save()` writes it back. Given the
+    catalogue, a save after citations were confirmed re-ranks the proposals of the points not
+    yet reviewed with everything confirmed so far."""
 
-    def __init__(self, schools: Path, school_id: str):
+    def __init__(self, schools: Path, school_id: str, catalogue=None):
         self.folder = schools / school_id
         if not imported.profile_file(self.folder).is_file():
             raise SetupError(
@@ -52,6 +56,8 @@ class Setup:
         )
         self.review: PolicyReview = imported.read_review(self.folder)
         self._settings: dict[str, str | int] = {}
+        self.catalogue = catalogue
+        self._confirmed = False  # citations confirmed since the review was read
 
     @property
     def school_id(self) -> str:
@@ -119,10 +125,41 @@ class Setup:
             update={"confirmed": list(dict.fromkeys(clause_ids))}
         )
         self.review = self.review.model_copy(update={"citations": citations})
+        self._confirmed = True
+
+    def rerank(self) -> None:
+        """The proposals of the points not yet reviewed ranked again, learning from the clauses
+        confirmed at the others; the reviewed points keep their lists. The same confirmations
+        give the same proposals, however often this runs."""
+        citations = self.review.citations
+        settings = self.review.settings
+        ranked = rank_citations(
+            self.catalogue,
+            self.profile.clauses,
+            leave_out=self.school_id,  # its own citations, if joined in, are learned from here
+            top=PROPOSED,
+            proposals={
+                n: Proposal(s.value, tuple(s.evidence), s.silent) for n, s in settings.items()
+            },
+            confirmed={k: c.confirmed for k, c in citations.items() if c.confirmed is not None},
+        )
+        self.review = self.review.model_copy(
+            update={
+                "citations": {
+                    key: point
+                    if point.confirmed is not None or key not in ranked
+                    else point.model_copy(update={"proposed": [c for c, _ in ranked[key]]})
+                    for key, point in citations.items()
+                }
+            }
+        )
 
     def save(self) -> None:
+        if self._confirmed and self.catalogue is not None:
+            self.rerank()
         imported.save_review(self.folder, self.review, self._settings or None)
         self._settings = {}
+        self._confirmed = False
 
     # --- what is left ------------------------------------------------------------------------
 
@@ -136,9 +173,9 @@ LOCK = ".setup.lock"
 
 
 @contextmanager
-def editing(schools: Path, school_id: str) -> Iterator[Setup]:
+def editing(schools: Path, school_id: str, catalogue=None) -> Iterator[Setup]:
     """The school's review read afresh, for one change, saved when the block ends without an
-    error. Changes from two tabs (two kernels) take turns under a lock on the school's folder,
+    error (and with the catalogue, the points not yet reviewed re-ranked). Changes from two tabs (two kernels) take turns under a lock on the school's folder,
     so neither undoes the other's: each reads what the last one saved."""
     folder = schools / school_id
     if not imported.profile_file(folder).is_file():
@@ -146,7 +183,7 @@ def editing(schools: Path, school_id: str) -> Iterator[Setup]:
     with open(folder / LOCK, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            setup = Setup(schools, school_id)
+            setup = Setup(schools, school_id, catalogue)
             yield setup
             setup.save()
         finally:
