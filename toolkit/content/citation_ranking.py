@@ -11,13 +11,13 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 from rank_bm25 import BM25Okapi
 
 from toolkit.content.citation_learning import learned
 from toolkit.content.points import Point, points
+from toolkit.content.policy_reading import ClauseLike
 from toolkit.content.policy_settings import Proposal, propose_settings
 from toolkit.content.scenario import OutcomeBySetting
 
@@ -65,17 +65,6 @@ NOT_FOR_STAFF = 1.0
 ADVICE = 1.0
 # How many of the first places go by score alone before one is kept for evidence.
 BY_SCORE = 2
-
-
-class ClauseLike(Protocol):
-    """A policy clause as a profile or the policy import gives it."""
-
-    id: str
-    section: str
-    text: str
-    lead_in: str | None
-    strength: str
-    audience: Sequence[str]
 
 
 def stem(word: str) -> str:
