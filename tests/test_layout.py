@@ -15,6 +15,7 @@ PACKAGE = PROJECT_ROOT / "toolkit"
 LAYERS = [
     {"toolkit", "toolkit.settings", "toolkit.resources", "toolkit.dates", "toolkit.html"},
     {"toolkit.content"},
+    {"toolkit.trust"},  # deployment configuration, checked against the school profiles
     {"toolkit.engine"},
     {"toolkit.store"},
     {"toolkit.school"},

@@ -170,6 +170,16 @@ def database_url() -> str:
     return _read("database_url") or f"sqlite:///{home() / 'esafety.db'}"
 
 
+# user:password@ in a URL such as a PostgreSQL database's, to the last "@" (a password may
+# hold one unencoded): the password is never printed.
+_URL_PASSWORD = re.compile(r"(://[^/@:]*:).*@", re.DOTALL)
+
+
+def shown_url(url: str) -> str:
+    """A database URL as it may be shown on a screen others can see: its password as ***."""
+    return _URL_PASSWORD.sub(r"\1***@", url)
+
+
 def cache_dir() -> Path:
     """Where validated content is kept for the pages' kernels (see toolkit.content.cache)."""
     return home() / "cache"

@@ -52,7 +52,7 @@ def test_validate_reports_hostile_yaml_with_file_and_line_and_no_traceback(home)
 
 
 def test_schema_writes_one_json_schema_per_kind(home, tmp_path):
-    """Does `esafety schema --out DIR` write the editors' schemas?"""
+    """Does `esafety schema --out DIR` write the editors' schemas, the trust file's among them?"""
     result = esafety(home, "schema", "--out", str(tmp_path / "schemas"))
     assert result.returncode == 0
     assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == [
@@ -62,6 +62,7 @@ def test_schema_writes_one_json_schema_per_kind(home, tmp_path):
         "profile.schema.json",
         "quiz.schema.json",
         "scenario.schema.json",
+        "trust.schema.json",
     ]
 
 

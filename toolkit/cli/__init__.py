@@ -23,6 +23,7 @@ from toolkit.cli import (
     roster,
     scenarios,
     serve,
+    trust,
 )
 from toolkit.cli.errors import is_expected
 
@@ -44,6 +45,7 @@ COMMANDS = [
     quizzes.add_grades,
     serve.add,
     hub.add,
+    trust.add,
     deployment.add,
 ]
 

@@ -28,10 +28,12 @@ def validate(args: argparse.Namespace) -> int:
 
 
 def schema(args: argparse.Namespace) -> int:
+    from toolkit.trust import trust_schema
+
     # An installed package is no place to write to: there they go into the current folder.
     out = Path(args.out or ("schemas" if resources.installed() else resources.CHECKOUT / "schemas"))
     out.mkdir(parents=True, exist_ok=True)
-    for kind, document in json_schemas().items():
+    for kind, document in {**json_schemas(), "trust": trust_schema()}.items():
         path = out / f"{kind}.schema.json"
         path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         print(f"wrote {path}")

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import re
 import textwrap
 
 from toolkit import settings
-
-# user:password@ in a URL such as a PostgreSQL database's: the password is never printed.
-URL_PASSWORD = re.compile(r"(://[^/@:]*:)[^/@]*@")
 
 
 def shown(name: str) -> str:
@@ -17,7 +13,7 @@ def shown(name: str) -> str:
     value = settings.value(name)
     if settings.SETTINGS[name].secret:
         return "set (hidden)" if value else "not set"
-    return URL_PASSWORD.sub(r"\1***@", value) if value else "(empty)"
+    return settings.shown_url(value) if value else "(empty)"
 
 
 def list_settings(args: argparse.Namespace) -> int:

@@ -36,7 +36,16 @@ from toolkit.content.lesson import (
     WhatNext,
 )
 from toolkit.content.modules import ROLES, Module, ModuleList, Role
-from toolkit.content.parsing import SCHEMA_VERSION, UPGRADES, inspect, json_schemas, kind_of, parse
+from toolkit.content.parsing import (
+    SCHEMA_VERSION,
+    UPGRADES,
+    inspect,
+    json_schemas,
+    kind_of,
+    parse,
+    problems_from,
+    upgrade,
+)
 from toolkit.content.profile import (
     TEMPLATE_NAMES,
     Audience,
@@ -119,7 +128,9 @@ __all__ = [
     "kind_of",
     "load_catalogue",
     "parse",
+    "problems_from",
     "read_file",
     "read_yaml",
     "shipped_files",
+    "upgrade",
 ]

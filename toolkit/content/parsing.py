@@ -39,14 +39,14 @@ def inspect(data: Any, file: str, kind: str | None = None) -> tuple[Model | None
         hint = _KIND_HINT
         return None, [Problem(file, "", "cannot tell what this file is", hint)]
     try:
-        data = _upgrade(data, file)
+        data = upgrade(data, file)
     except ContentError as err:
         return None, err.problems
     model_class = KINDS[kind].model
     try:
         model, problems = model_class.model_validate(data), []
     except ValidationError as err:
-        model, problems = None, _problems_from(err, model_class, file)
+        model, problems = None, problems_from(err, model_class, file)
     # Checks between keys run on the raw data, so they are reported even beside type errors.
     problems.extend(KINDS[kind].check(data, file))
     problems.extend(KINDS[kind].text.check(data, file, TEMPLATE_NAMES))
@@ -58,32 +58,37 @@ _KIND_HINT = ", ".join(
 )
 
 
-def _upgrade(data: dict, file: str) -> dict:
+def upgrade(
+    data: dict,
+    file: str,
+    latest: int = SCHEMA_VERSION,
+    upgrades: dict[int, Callable[[dict], dict]] = UPGRADES,
+    what: str = "content format",
+) -> dict:
+    """The data brought up to format `latest` by the upgrade functions; ContentError for a
+    version below 1 or newer than this toolkit reads."""
     version = data.get("schema_version")
     if isinstance(version, int) and not isinstance(version, bool):
         if version < 1:
             raise ContentError([Problem(file, "/schema_version", "schema_version starts at 1")])
-        if version > SCHEMA_VERSION:
+        if version > latest:
             raise ContentError(
                 [
                     Problem(
                         file,
                         "/schema_version",
-                        f"written for content format {version}; this toolkit reads up to {SCHEMA_VERSION}",
+                        f"written for {what} {version}; this toolkit reads up to {latest}",
                         "upgrade the toolkit",
                     )
                 ]
             )
-        for old in range(version, SCHEMA_VERSION):
-            data = UPGRADES[old](data)
+        for old in range(version, latest):
+            data = upgrades[old](data)
     return data
 
 
-# Upgrade functions from format N to N + 1; empty while only format 1 exists.
-UPGRADES: dict[int, Callable[[dict], dict]] = {}
-
-
-def _problems_from(err: ValidationError, model: type[BaseModel], file: str) -> list[Problem]:
+def problems_from(err: ValidationError, model: type[BaseModel], file: str) -> list[Problem]:
+    """Each of pydantic's errors as a Problem at its key path, in words an author follows."""
     problems = []
     for e in err.errors():
         loc = tuple(part for part in e["loc"] if part not in ("fixed", "by-setting"))  # union tags
