@@ -23,6 +23,7 @@ from toolkit.cli import (
     roster,
     scenarios,
     serve,
+    store,
     trust,
 )
 from toolkit.cli.errors import is_expected
@@ -41,6 +42,7 @@ COMMANDS = [
     scenarios.add,
     report.add,
     learner.add,
+    store.add,
     quizzes.add_quizzes,
     quizzes.add_grades,
     serve.add,

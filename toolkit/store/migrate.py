@@ -36,9 +36,15 @@ def upgrade(engine: Engine) -> None:
     with engine.connect() as conn:
         conn.execution_options(writes=True)
         with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK})
-            _upgrade(conn)
+            upgrade_within(conn)
+
+
+def upgrade_within(conn: Connection) -> None:
+    """Create or upgrade the tables inside the caller's write transaction, which may go on to
+    fill them: undone with it on a rollback (DDL is transactional on SQLite and PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK})
+    _upgrade(conn)
 
 
 def _upgrade(conn: Connection) -> None:
