@@ -49,6 +49,14 @@ SETTINGS = {
         "the gradebook; empty means grading/ in the data folder.",
         "",
     ),
+    "db_pool_size": Setting(
+        "ESAFETY_DB_POOL_SIZE",
+        "Connections each page's kernel keeps open to a PostgreSQL store. 0 opens one for each "
+        "query and closes it (about 5 ms), so hundreds of pages fit in PostgreSQL's usual limit "
+        "of 100 connections; 1 keeps one per open page: only behind PgBouncer, or when the "
+        "database's max_connections is above the number of pages open at once.",
+        "0",
+    ),
     "content": Setting(
         "ESAFETY_CONTENT",
         "Folder holding policies/ and scenarios/; empty means the content shipped in the toolkit.",

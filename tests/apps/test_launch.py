@@ -11,7 +11,7 @@ import pytest
 from toolkit import settings
 from toolkit.apps import launch as apps
 from toolkit.apps.page import widget_tree
-from toolkit.store import NewLearner, Store
+from toolkit.store import NewLearner, Store, StoreBusy
 
 
 @pytest.fixture
@@ -32,6 +32,20 @@ def test_a_page_on_a_missing_store_says_so_and_creates_none(home, page, caplog):
     assert "cannot be found" in widget.value and "esafety init --demo" in widget.value
     assert str(home / "esafety.db") in caplog.text
     assert not (home / "esafety.db").exists()
+
+
+def test_a_page_on_a_busy_database_says_so_and_does_not_wait(home, monkeypatch):
+    """Does a page whose database is at its limit of connections open on a message saying
+    so, rather than hang or stay blank?"""
+    Store(settings.database_url()).close()
+
+    def busy(*args, **kwargs):
+        raise StoreBusy()
+
+    monkeypatch.setattr(Store, "get_meta", busy)
+    widget = apps.staff_app()
+    assert 'role="alert"' in widget.value
+    assert "It cannot start: the training records cannot be reached just now" in widget.value
 
 
 def test_the_classroom_page_opens_on_a_sign_in_form_naming_no_staff(home):

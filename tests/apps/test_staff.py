@@ -20,7 +20,7 @@ from toolkit.apps.staff import StaffApp
 from toolkit.engine import EngineError
 from toolkit.school.school import School
 from toolkit.school.sources import Quote, Sources
-from toolkit.store import FAILED_PER_EMAIL, NewLearner, choices
+from toolkit.store import FAILED_PER_EMAIL, NewLearner, StoreBusy, choices
 
 
 @pytest.fixture
@@ -176,6 +176,22 @@ def test_a_failure_in_a_callback_is_shown_and_logged(
     monkeypatch.undo()
     app.choice_buttons[0].click()
     assert app.alert.value == "" and app.run.phase == "feedback"
+
+
+def test_a_busy_database_is_named_as_such_in_the_page(app, store, learner_and_code, monkeypatch):
+    """If the database is at its limit of connections, does the page say so and that waiting
+    helps, rather than a bare failure?"""
+    sign_in(app, *[learner_and_code[0].email, learner_and_code[1]])
+    app.scenario_buttons[SCENARIO].click()
+
+    def busy(*args, **kwargs):
+        raise StoreBusy()
+
+    monkeypatch.setattr(store, "record_choice", busy)
+    app.choice_buttons[0].click()
+    assert "at its limit of connections" in app.alert.value and "try again" in app.alert.value
+    assert "Everything you chose before is saved." in app.alert.value
+    assert app.run.phase == "choosing" and app.run.path == []
 
 
 def saved(store, attempt_id):

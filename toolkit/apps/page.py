@@ -20,6 +20,7 @@ from toolkit.store import (
     SignInFailed,
     SignInLimited,
     Store,
+    StoreBusy,
     UnknownLearner,
 )
 
@@ -144,11 +145,17 @@ class Page:
             self.alert.value = ""
             try:
                 handler()
-            except Exception:
+            except Exception as err:
                 log.exception("%s: %r failed", self.name, handler)
+                # The database at its limit of connections: say so, since waiting helps.
+                message = (
+                    say("page.unavailable", error=err, kept=self.kept)
+                    if isinstance(err, StoreBusy)
+                    else self.failure()
+                )
                 with self.lock:
                     if session is self.session:
-                        self.show_alert(self.failure())
+                        self.show_alert(message)
 
         return run
 

@@ -15,6 +15,7 @@ WORDS: MappingProxyType[str, str] = MappingProxyType(
             "Please try again; if it keeps happening, tell {dsl}."
         ),
         "page.failed_plain": "Sorry, something went wrong and that did not work. {kept} Please try again.",
+        "page.unavailable": "Sorry, that did not work: {error}. {kept}",
         "page.sign_in_heading": "sign in",
         "page.sign_in_text": "Sign in with your school email and the access code you were given.",
         "page.email": "Email",

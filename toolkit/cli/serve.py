@@ -27,6 +27,7 @@ def serve(args: argparse.Namespace) -> int:
     home = settings.home()
     token = settings.dsl_token() if args.dsl and not args.hub else None
     hosts = settings.hosts()
+    settings.whole_number("db_pool_size")  # read by each page's kernel: a typo stops the server
     prepare(dsl=args.dsl)
     folder = home / ("dsl-serve" if args.dsl else "serve")
     if args.dsl:

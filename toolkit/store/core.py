@@ -11,10 +11,11 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from toolkit.store import migrate
 from toolkit.store.connection import make_engine, sqlite_file
-from toolkit.store.errors import StoreMissing, StoreUnavailable, UnknownLearner
+from toolkit.store.errors import StoreBusy, StoreMissing, StoreUnavailable, UnknownLearner
 from toolkit.store.records import Learner
 from toolkit.store.tables import learners, meta
 
@@ -37,8 +38,8 @@ class StoreCore:
             migrate.upgrade(self.engine)
         except migrate.MigrationFailed as err:
             raise StoreUnavailable(str(err)) from None
-        except OperationalError as err:
-            raise StoreUnavailable(f"cannot open the progress store: {err.orig}") from None
+        except (OperationalError, PoolTimeout) as err:
+            raise unavailable(err, "cannot open the progress store") from None
         except OSError as err:
             raise StoreUnavailable(f"cannot create the data folder: {err}") from None
 
@@ -64,10 +65,18 @@ class StoreCore:
                 "use; restore it from backup or run 'esafety init', then reload the page"
             )
 
+    def _connect(self) -> Connection:
+        """A connection, or StoreUnavailable saying why none can be had: never a hang, since
+        the engine gives up on a server that does not answer (see connection.py)."""
+        try:
+            return self.engine.connect()
+        except (OperationalError, PoolTimeout) as err:
+            raise unavailable(err, "cannot reach the progress store") from None
+
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         self._check_file()
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             conn.execution_options(writes=True)
             with conn.begin():
                 yield conn
@@ -75,7 +84,7 @@ class StoreCore:
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         self._check_file()
-        with self.engine.connect() as conn, conn.begin():
+        with self._connect() as conn, conn.begin():
             yield conn
 
     # school-wide settings
@@ -100,6 +109,20 @@ class StoreCore:
                 "against the roster CSV"
             )
         return learner_from_row(row)
+
+
+# PostgreSQL's words, in English servers, when a connection is refused for want of a free one:
+# past max_connections, into the slots reserved for administrators, or past a role's or a
+# database's CONNECTION LIMIT. The driver gives no SQLSTATE for a refused connection.
+AT_LIMIT = ("too many clients", "remaining connection slots", "too many connections")
+
+
+def unavailable(err: OperationalError | PoolTimeout, what: str) -> StoreUnavailable:
+    """The store's error for a failed connection: StoreBusy when the database is at its limit."""
+    reason = str(getattr(err, "orig", err))
+    if isinstance(err, PoolTimeout) or any(words in reason for words in AT_LIMIT):
+        return StoreBusy()
+    return StoreUnavailable(f"{what}: {reason}")
 
 
 def upsert(conn: Connection, table: Table, row: dict, changes: dict | None = None) -> None:

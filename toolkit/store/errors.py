@@ -70,5 +70,16 @@ class StoreUnavailable(StoreError):
     pass
 
 
+class StoreBusy(StoreUnavailable):
+    """The database has no connection free (it is at its limit): try again in a moment."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the training records cannot be reached just now, as their database is at its "
+            "limit of connections; try again in a minute, and if it keeps happening, the DSL "
+            "can raise the limit (see Connections in the deployment guide)"
+        )
+
+
 class StoreMissing(StoreUnavailable):
     """The SQLite file is not there, or not the one opened: never start afresh in silence."""
