@@ -10,6 +10,7 @@ from sqlalchemy import DateTime, inspect, select
 
 from tests.conftest import SCENARIO, SCHOOL
 from tests.store.test_migrations import old_store
+from toolkit.settings import shown_url
 from toolkit.store import NewLearner, QuizAnswer, SignInFailed, Store, make_engine, metadata
 from toolkit.store import copy as store_copy
 from toolkit.store.copy import CopyFailed, CopyRefused, copy_store
@@ -202,7 +203,7 @@ def test_a_password_is_never_shown(source_url):
     with pytest.raises(CopyFailed) as failed:
         copy_store(source_url, target)
     assert "s3cret-pw" not in str(failed.value)
-    assert store_copy.shown(target).startswith("postgresql+psycopg://trust:***@")
+    assert shown_url(target).startswith("postgresql+psycopg://trust:***@")
 
 
 def test_times_are_kept_to_the_microsecond(tmp_path, postgres):

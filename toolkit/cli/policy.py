@@ -82,19 +82,21 @@ def _summary(draft, school_id: str) -> None:
 
 def show_settings(args: argparse.Namespace) -> int:
     from toolkit.content.policy_settings import CHOSEN_BY_SCHOOL
-    from toolkit.content.school_setup import Setup
+    from toolkit.content.school_setup import Setup, editing
 
-    setup = Setup(settings.schools_root(), args.id)
+    schools = settings.schools_root()
     changes = [_pair(item) for item in args.set]
-    for name in args.accept:
-        setup.answer(name)
-    if args.accept_all:
-        for name in setup.review.unconfirmed_settings:
-            setup.answer(name)
-    for name, value in changes:
-        setup.answer(name, value)
     if args.accept or args.accept_all or changes:
-        setup.save()
+        # As the setup page does: read afresh, change, save, under the school's lock.
+        with editing(schools, args.id) as setup:
+            for name in args.accept:
+                setup.answer(name)
+            if args.accept_all:
+                for name in setup.review.unconfirmed_settings:
+                    setup.answer(name)
+            for name, value in changes:
+                setup.answer(name, value)
+    setup = Setup(schools, args.id)
     for answer in setup.answers():
         q = answer.question
         state = "confirmed" if answer.confirmed else "to confirm"
@@ -129,20 +131,19 @@ def _pair(item: str) -> tuple[str, str]:
 
 def show_citations(args: argparse.Namespace) -> int:
     from toolkit.content import load_catalogue
-    from toolkit.content.school_setup import Setup
+    from toolkit.content.school_setup import Setup, editing
 
     schools = settings.schools_root()
-    changing = args.confirm or args.none
-    # Confirmations re-rank the points left, which needs the content they are ranked for.
-    catalogue = load_catalogue(settings.content_root(), schools=schools) if changing else None
-    setup = Setup(schools, args.id, catalogue)
-    for item in args.confirm:
-        key, _, ids = item.partition("=")
-        setup.confirm(key.strip(), [c.strip() for c in ids.split(",") if c.strip()])
-    for key in args.none:
-        setup.confirm(key, [])
-    if changing:
-        setup.save()
+    if args.confirm or args.none:
+        # Confirmations re-rank the points left, which needs the content they are ranked for.
+        catalogue = load_catalogue(settings.content_root(), schools=schools)
+        with editing(schools, args.id, catalogue) as setup:
+            for item in args.confirm:
+                key, _, ids = item.partition("=")
+                setup.confirm(key.strip(), [c.strip() for c in ids.split(",") if c.strip()])
+            for key in args.none:
+                setup.confirm(key, [])
+    setup = Setup(schools, args.id)
     clauses = {c.id: c for c in setup.profile.clauses}
     left = setup.review.unreviewed_points
     for key in left if not args.all else list(setup.review.citations):

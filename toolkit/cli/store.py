@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 
+from toolkit.settings import shown_url
+
 
 def copy(args: argparse.Namespace) -> int:
-    from toolkit.store.copy import copy_store, shown
+    from toolkit.store.copy import copy_store
 
     report = copy_store(args.from_url, args.to_url)
     for table in report.tables:
         print(f"  {table.name}: {table.rows} rows, checksum {table.checksum[:16]} equal")
     print(
-        f"Copied {report.rows} rows in {len(report.tables)} tables from {shown(args.from_url)} to "
-        f"{shown(args.to_url)} in {report.seconds:.1f} s, every count and checksum equal. The "
+        f"Copied {report.rows} rows in {len(report.tables)} tables from {shown_url(args.from_url)} to "
+        f"{shown_url(args.to_url)} in {report.seconds:.1f} s, every count and checksum equal. The "
         "source is unchanged: set ESAFETY_DATABASE_URL to the target to use it."
     )
     return 0

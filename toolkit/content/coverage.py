@@ -38,12 +38,7 @@ def citing_nothing(catalogue: Catalogue, school_id: str) -> list[str]:
     its staff are given national guidance there, and no clause of their own."""
     cited: dict[str, bool] = {}
     for point in points(catalogue):
-        whole = (
-            point.key.rsplit("/", 1)[0]
-            if point.key.startswith("quiz/")
-            else point.key.split("/")[0]
-        )
-        cited[whole] = cited.get(whole, False) or any(
+        cited[point.unit] = cited.get(point.unit, False) or any(
             c.source == school_id for c in point.item.cites
         )
     return [where for where, any_cited in cited.items() if not any_cited]

@@ -175,8 +175,9 @@ LOCK = ".setup.lock"
 @contextmanager
 def editing(schools: Path, school_id: str, catalogue=None) -> Iterator[Setup]:
     """The school's review read afresh, for one change, saved when the block ends without an
-    error (and with the catalogue, the points not yet reviewed re-ranked). Changes from two tabs (two kernels) take turns under a lock on the school's folder,
-    so neither undoes the other's: each reads what the last one saved."""
+    error (with the catalogue, the points not yet reviewed re-ranked). Changes from two tabs or
+    the terminal take turns under a lock on the school's folder, so none undoes another's: each
+    reads what the last one saved."""
     folder = schools / school_id
     if not imported.profile_file(folder).is_file():
         Setup(schools, school_id)  # raises SetupError, saying how to import it

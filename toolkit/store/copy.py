@@ -57,8 +57,9 @@ class CopyReport:
         return sum(table.rows for table in self.tables)
 
 
-def shown(url: str | URL) -> str:
-    """A URL as it may be printed: its password hidden."""
+def _shown(url: URL) -> str:
+    """A parsed URL as a message may give it: its password hidden (as settings.shown_url does
+    for the URL as typed)."""
     return make_url(url).render_as_string(hide_password=True)
 
 
@@ -67,7 +68,7 @@ def copy_store(from_url: str, to_url: str) -> CopyReport:
     started = time.perf_counter()
     source_url, target_url = _parse(from_url, "source"), _parse(to_url, "target")
     if _database(source_url) == _database(target_url):
-        raise CopyRefused(f"the source and the target are the same database: {shown(source_url)}")
+        raise CopyRefused(f"the source and the target are the same database: {_shown(source_url)}")
     target_file = sqlite_file(to_url)
     made_here = target_file is not None and not target_file.exists()
     source = _read_only_engine(source_url)
@@ -97,7 +98,7 @@ def _parse(url: str, which: str) -> URL:
             "or postgresql+psycopg://user@host/database"
         ) from None
     if parsed.get_backend_name() == "sqlite" and sqlite_file(url) is None:
-        raise CopyRefused(f"the {which} must be a SQLite file, not {shown(parsed)}")
+        raise CopyRefused(f"the {which} must be a SQLite file, not {_shown(parsed)}")
     return parsed
 
 
@@ -145,7 +146,7 @@ def _check_source(conn: Connection, url: URL) -> None:
     if found == migrate.HEAD:
         return
     if found is None and not inspect(conn).has_table("learners"):
-        raise CopyRefused(f"{shown(url)} holds no progress store: check the source URL")
+        raise CopyRefused(f"{_shown(url)} holds no progress store: check the source URL")
     if found is not None and found > migrate.HEAD:
         raise CopyRefused(
             f"the source store is at schema revision {found}, made by a newer release of the "
@@ -154,7 +155,7 @@ def _check_source(conn: Connection, url: URL) -> None:
     raise CopyRefused(
         f"the source store is at schema revision {found or 'of release 0.1.0'}, older than this "
         f"release's {migrate.HEAD}, and the copy never changes its source: back it up and open it "
-        f"once with this release to upgrade it (ESAFETY_DATABASE_URL='{shown(url)}' esafety "
+        f"once with this release to upgrade it (ESAFETY_DATABASE_URL='{_shown(url)}' esafety "
         "classes list), or upgrade a copy of the file and copy that"
     )
 
@@ -187,7 +188,7 @@ def _check_empty(conn: Connection, url: URL) -> None:
     ]
     if filled:
         raise CopyRefused(
-            f"the target {shown(url)} already holds records ({', '.join(filled)}): copy only into "
+            f"the target {_shown(url)} already holds records ({', '.join(filled)}): copy only into "
             "an empty database, such as one made for this school with createdb"
         )
 
