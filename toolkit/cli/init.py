@@ -55,11 +55,12 @@ def init(args: argparse.Namespace) -> int:
 def _check_confirmed(school_id: str) -> None:
     """An imported school goes live only once its DSL has confirmed every setting, since the
     settings decide what its staff are told."""
-    if not (settings.schools_root() / school_id).is_dir():
+    folder = settings.schools_root() / school_id
+    if not folder.is_dir():
         return
-    from toolkit.content.school_setup import Setup
+    from toolkit.content.imported import read_review
 
-    left = Setup(settings.schools_root(), school_id).review.unconfirmed_settings
+    left = read_review(folder).unconfirmed_settings
     if left:
         raise CommandError(
             f"{school_id} has {len(left)} settings not yet confirmed ({', '.join(left)}); answer "
