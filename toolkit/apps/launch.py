@@ -111,7 +111,11 @@ def setup_app() -> w.Widget:
     title = say("launch.setup_title")
     configure_logging()
     try:
-        catalogue = cached_catalogue(settings.content_root(), settings.cache_dir())
+        # The same content as every other page reads, so all share one cached catalogue (the
+        # cache keeps only the newest: a second digest would make each page validate again).
+        catalogue = cached_catalogue(
+            settings.content_root(), settings.cache_dir(), settings.schools_root()
+        )
         return SetupApp(settings.schools_root(), catalogue, _current_school()).root
     except (ContentError, StoreError) as err:
         logging.getLogger(__name__).exception("%s cannot start", title)

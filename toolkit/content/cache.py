@@ -56,9 +56,8 @@ def cached_catalogue(root: Path, cache_dir: Path, schools: Path | None = None) -
         pass
     except Exception:  # a damaged or foreign file: validate again and replace it
         log.warning("content cache %s is unreadable; validating the content again", path)
-    catalogue = load_catalogue(
-        root, schools=schools
-    )  # raises ContentError: never cache invalid content
+    # Raises ContentError: invalid content is never cached.
+    catalogue = load_catalogue(root, schools=schools)
     for school_id in catalogue.profiles:  # rendered once here, not at each sign-in
         for scenario_id in catalogue.scenarios:
             catalogue.scenario_for(scenario_id, school_id)
