@@ -43,6 +43,23 @@ SETTINGS = {
         "SQLAlchemy URL of the progress store; empty means a SQLite file in the data folder.",
         "",
     ),
+    "trust": Setting(
+        "ESAFETY_TRUST",
+        "The trust file (trust.yaml) when one server serves the schools of a trust; with it, "
+        "each command works on the school its --school names (see docs/deploy.md).",
+        "",
+    ),
+    "school": Setting(
+        "ESAFETY_SCHOOL",
+        "The school of the trust a command works on when it is not given --school.",
+        "",
+    ),
+    "schools": Setting(
+        "ESAFETY_SCHOOLS",
+        "Folder of the schools' own imported policies (`esafety policy import`); empty means "
+        "schools/ in the data folder.",
+        "",
+    ),
     "grading": Setting(
         "ESAFETY_GRADING",
         "The nbgrader course folder of the module quizzes, with the learners' submissions and "
@@ -200,7 +217,8 @@ def content_root() -> Path:
 
 def schools_root() -> Path:
     """Schools whose own policy was imported (`esafety policy import`) are school data too."""
-    return home() / "schools"
+    configured = _read("schools")
+    return Path(configured).expanduser().resolve() if configured else home() / "schools"
 
 
 def grading_root() -> Path:

@@ -7,6 +7,7 @@ text, so it lives beside the settings and reads the content only to know the sch
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from pydantic import Field, StringConstraints, ValidationError
 from sqlalchemy.engine.url import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from toolkit import settings
 from toolkit.content import (
     Catalogue,
     ContentError,
@@ -37,6 +39,11 @@ TRUST_UPGRADES: dict = {}
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 GroupName = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+Email = Annotated[
+    str, StringConstraints(to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+]
+# Each school's own data folder (its quiz course, the logs of its pages), inside the trust's.
+SCHOOL_FOLDERS = "trust"
 
 FORMS = (
     "write sqlite:////srv/esafety/SCHOOL.db (an absolute path) or "
@@ -72,9 +79,43 @@ class Trust(Model):
     schema_version: int
     name: Name
     schools: list[TrustSchool] = Field(min_length=1)
+    leads: list[Email] = Field(
+        default_factory=list,
+        description="Emails of the trust's safeguarding leads: they open the trust's view of "
+        "every school (the Hub's trust-lead service, and `esafety report --trust`).",
+    )
 
     def school(self, school_id: str) -> TrustSchool:
-        return next(s for s in self.schools if s.id == school_id)
+        """The school with this id; UnknownSchool, listing the ids, if the trust has none."""
+        for school in self.schools:
+            if school.id == school_id:
+                return school
+        raise UnknownSchool(
+            f"the trust has no school {school_id!r}: its schools are "
+            f"{', '.join(s.id for s in self.schools)}"
+        )
+
+    def is_lead(self, email: str) -> bool:
+        return email.strip().lower() in self.leads
+
+
+class UnknownSchool(ValueError):
+    """A school id the trust file does not list."""
+
+
+def school_environment(trust: Trust, school_id: str, home: Path) -> dict[str, str]:
+    """The settings a process working for one school of the trust runs with: that school's
+    database and data folder, and the trust's imported policies. The trust file itself is left
+    out, so the process and every page it starts know no other school's database."""
+    school = trust.school(school_id)
+    values = {
+        "home": str(home / SCHOOL_FOLDERS / school.id),
+        "database_url": school.database_url,
+        "schools": str(home / "schools"),
+        "school": school.id,
+        "grading": "",  # the default: grading/ in the school's own data folder
+    }
+    return {settings.SETTINGS[name].env: value for name, value in values.items()}
 
 
 def trust_schema() -> dict:
@@ -86,6 +127,24 @@ def load_trust(path: Path, catalogue: Catalogue) -> Trust:
     """The trust file at `path`, checked against the catalogue's school profiles."""
     data, _ = read_file(path, str(path))
     return parse_trust(data, str(path), catalogue)
+
+
+def configured_trust() -> Trust | None:
+    """The trust the ESAFETY_TRUST setting names, read again only when the file changes; None
+    where none is set. ContentError (every problem) or OSError if it cannot be used."""
+    configured = settings.value("trust")
+    if not configured:
+        return None
+    path = Path(configured).expanduser().resolve()
+    return _trust_at(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _trust_at(path: Path, _version: int) -> Trust:
+    from toolkit.content import load_catalogue
+
+    catalogue = load_catalogue(settings.content_root(), schools=settings.schools_root())
+    return load_trust(path, catalogue)
 
 
 def parse_trust(data: Any, file: str, catalogue: Catalogue) -> Trust:
@@ -220,6 +279,7 @@ _HINTS = {
     "profile": "the id of a school profile, e.g. barley-lane-primary",
     "database_url": FORMS,
     "groups": "list the names of the school's staff groups, e.g. [English, Science]",
+    "leads": "list the emails of the trust's safeguarding leads, e.g. [dsl@trust.example]",
 }
 
 

@@ -27,6 +27,7 @@ from toolkit.cli import (
     trust,
 )
 from toolkit.cli.errors import is_expected
+from toolkit.cli.scope import add_school_option, enter
 
 # Each adds its command's parser, in the order `esafety --help` lists them. The modules import
 # the heavier libraries inside their commands, so that a command loads only what it uses.
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for add in COMMANDS:
         add(sub)
+    add_school_option(parser)
     return parser
 
 
@@ -65,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     settings.keep_private()  # the server and its kernels inherit it
     try:
         settings.make_home_private()
+        enter(args)
         return args.func(args)
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -11,21 +13,32 @@ from pathlib import Path
 from toolkit import settings
 from toolkit.cli.errors import CommandError
 from toolkit.cli.school import current_school, resolve
+from toolkit.cli.scope import in_school, served_trust
 
 DEFAULT_CONFIG = "jupyterhub_config.py"
+# The line of a configuration written for a trust that names its trust file.
+TRUST_LINE = r"os\.environ\.setdefault\('ESAFETY_TRUST', ('[^'\n]*')\)"
 
 
 def write_config(args: argparse.Namespace) -> int:
     from toolkit.content.cache import cached_catalogue
     from toolkit.hub.config import HubConfigError, HubOptions, config_text
 
-    catalogue = cached_catalogue(
-        settings.content_root(), settings.cache_dir(), settings.schools_root()
-    )
-    school = resolve(catalogue, current_school()).name
+    if args.trust:
+        os.environ[settings.SETTINGS["trust"].env] = str(Path(args.trust).resolve())
+    trust = served_trust() if settings.value("trust") else None
+    if trust is None:
+        catalogue = cached_catalogue(
+            settings.content_root(), settings.cache_dir(), settings.schools_root()
+        )
+        school = resolve(catalogue, current_school()).name
+    else:
+        school = trust.name
     options = HubOptions(
         home=settings.home(),
         school=school,
+        trust=trust,
+        trust_file=Path(settings.value("trust")).resolve() if trust else None,
         sign_in=args.sign_in,
         public_url=args.url or "",
         bind_url=args.bind_url,
@@ -64,13 +77,37 @@ def start(args: argparse.Namespace) -> int:
         )
     settings.make_home_private()
     (settings.home() / "hub").mkdir(parents=True, exist_ok=True)
-    prepare()  # before the services start, so that two of them never build the quizzes at once
+    # Before the services start, so that two of them never build the same quizzes at once.
+    trust_file = settings.value("trust") or trust_in(config)
+    if trust_file:
+        os.environ[settings.SETTINGS["trust"].env] = trust_file
+        prepare_schools(served_trust())
+    else:
+        prepare()
     hub = shutil.which("jupyterhub", path=os.path.dirname(sys.executable)) or "jupyterhub"
     command = [hub, "-f", str(config.resolve())]
     env = {**os.environ, settings.SETTINGS["home"].env: str(settings.home().resolve())}
     os.chdir(settings.home() / "hub")
     os.execvpe(command[0], command, env)
     return 0  # not reached
+
+
+def trust_in(config: Path) -> str:
+    """The trust file a configuration written for a trust names; "" for one school's."""
+    found = re.search(TRUST_LINE, config.read_text(encoding="utf-8"))
+    return ast.literal_eval(found.group(1)) if found else ""
+
+
+def prepare_schools(trust) -> None:
+    """Each school of the trust checked and its quizzes built, saying which one fails."""
+    from toolkit.cli.serve import prepare
+
+    for school in trust.schools:
+        with in_school(trust, school.id):
+            try:
+                prepare()
+            except CommandError as err:
+                raise CommandError(f"school {school.id}: {err}") from None
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -101,4 +138,9 @@ def add(sub: argparse._SubParsersAction) -> None:
         "--domain", action="append", help="The school's Google Workspace domain (--sign-in google)."
     )
     c.add_argument("--proxy", help="The configurable-http-proxy command, if not on PATH.")
+    c.add_argument(
+        "--trust",
+        help="A trust file (default: ESAFETY_TRUST): a service per school, and the trust "
+        "lead's; the services count up from --service-port.",
+    )
     c.set_defaults(func=write_config)

@@ -17,27 +17,34 @@ from toolkit.cli.school import build_quizzes, current_school, resolve
 SERVED_APPS = ("staff.ipynb", "classroom.ipynb")
 # The DSL's pages: the reports, and the setup of an imported policy, behind the same token.
 DSL_APP = ("dsl.ipynb", "setup.ipynb")
+# The trust lead's view of every school of the trust, served by a server of its own.
+TRUST_APP = ("trust.ipynb",)
 
 
 def serve(args: argparse.Namespace) -> int:
     if args.hub:
         host, args.port, prefix = hub_service_address()
         args.host = host
-    args.port = args.port or settings.whole_number("dsl_port" if args.dsl else "port", 1)
+    guarded = args.dsl or args.trust_lead  # pages of records about people: behind a token
+    args.port = args.port or settings.whole_number("dsl_port" if guarded else "port", 1)
     home = settings.home()
-    token = settings.dsl_token() if args.dsl and not args.hub else None
+    token = settings.dsl_token() if guarded and not args.hub else None
     hosts = settings.hosts()
     settings.whole_number("db_pool_size")  # read by each page's kernel: a typo stops the server
-    prepare(dsl=args.dsl)
-    folder = home / ("dsl-serve" if args.dsl else "serve")
-    if args.dsl:
-        served = stage_apps(folder, DSL_APP)
+    if args.trust_lead:
+        prepare_trust()
+        served = stage_apps(home / "trust-serve", TRUST_APP)
+    else:
+        prepare(dsl=args.dsl)
+        served = stage_apps(
+            home / ("dsl-serve" if args.dsl else "serve"), DSL_APP if args.dsl else SERVED_APPS
+        )
+    if guarded:
         # The DSL's page reads the figures when it opens: never pre-rendered, so never stale.
         command = voila_command(served, args.host, args.port, pool=0, hosts=hosts, hub=args.hub)
         if not args.hub:  # behind the Hub, the Hub's roles and the roster guard it instead
             command.append("--SchoolVoila.need_token=True")
     else:
-        served = stage_apps(folder, SERVED_APPS)
         command = voila_command(served, args.host, args.port, hosts=hosts, hub=args.hub)
     if args.hub:
         command.append(f"--Voila.base_url={prefix}")
@@ -57,12 +64,15 @@ def serve(args: argparse.Namespace) -> int:
     env.pop(settings.SETTINGS["dsl_token"].env, None)
     env.update({settings.SETTINGS["dsl_token"].env: token} if token else {})
     base = f"http://{args.host}:{args.port}/voila/render"
+    what = "the DSL app" if args.dsl else "the staff and classroom apps"
+    what = "the trust's view" if args.trust_lead else what
+    school = settings.value("school")
+    what += f" of {school}" if school and not args.trust_lead else ""
     if args.hub:
-        print(
-            f"Serving {'the DSL app' if args.dsl else 'the staff and classroom apps'} as the "
-            f"Hub's service at {prefix}",
-            flush=True,
-        )
+        print(f"Serving {what} as the Hub's service at {prefix}", flush=True)
+    elif args.trust_lead:
+        print(f"Serving the trust's view on {base}/trust.ipynb?token={token}", flush=True)
+        print("Only someone with this link can open it. Ctrl+C stops it.", flush=True)
     elif args.dsl:
         print(f"Serving the DSL app on {base}/dsl.ipynb?token={token}", flush=True)
         print(f"and the policy setup page on {base}/setup.ipynb?token={token}", flush=True)
@@ -101,6 +111,19 @@ def prepare(dsl: bool = False) -> None:
     if missing:
         print(f"Building the module quizzes ({', '.join(missing)} not built yet)", flush=True)
         build_quizzes(resolve(catalogue, school_id))
+
+
+def prepare_trust() -> None:
+    """Check the trust file and the content before the trust's view is served."""
+    from toolkit.cli.scope import served_trust
+    from toolkit.content.cache import cached_catalogue
+
+    if not settings.value("trust"):
+        raise CommandError(
+            "--trust-lead serves a trust's view: set ESAFETY_TRUST to the trust file"
+        )
+    served_trust()
+    cached_catalogue(settings.content_root(), settings.cache_dir(), settings.schools_root())
 
 
 def hub_service_address() -> tuple[str, int, str]:
@@ -203,6 +226,11 @@ def add(sub: argparse._SubParsersAction) -> None:
         "--dsl",
         action="store_true",
         help="Serve the DSL app instead, alone, behind a token (printed at start).",
+    )
+    p.add_argument(
+        "--trust-lead",
+        action="store_true",
+        help="Serve the trust's view of every school instead (ESAFETY_TRUST), behind a token.",
     )
     p.add_argument(
         "--hub",

@@ -21,10 +21,13 @@ from pprint import pformat
 
 from toolkit import resources
 from toolkit.html import TEMPLATES
-from toolkit.hub.roster_gate import DSL_GROUP, STAFF_GROUP
+from toolkit.hub.roster_gate import DSL_GROUP, STAFF_GROUP, TRUST_LEAD_GROUP, school_group
+from toolkit.trust import Trust
 
 SERVICE = "esafety"
 DSL_SERVICE = "esafety-dsl"
+TRUST_SERVICE = "esafety-trust"  # the trust lead's view of every school
+STAFF_PAGE, DSL_PAGE, TRUST_PAGE = "staff.ipynb", "dsl.ipynb", "trust.ipynb"
 PROXY = "configurable-http-proxy"
 PROXY_IN_CHECKOUT = Path(".node/node_modules/.bin") / PROXY
 AUTHENTICATOR = "toolkit.hub.authenticators.{}"
@@ -59,6 +62,8 @@ class HubOptions:
     tenant_id: str = ""  # Entra ID tenant (sign_in "entra")
     domains: list[str] = field(default_factory=list)  # Google Workspace domains (sign_in "google")
     proxy: str = ""  # the proxy's command; "" = found on PATH or in the checkout
+    trust: Trust | None = None  # serving a trust: a service per school, and the trust lead's
+    trust_file: Path | None = None  # where the services read the trust from
 
     def check(self) -> None:
         if self.sign_in not in AUTHENTICATORS:
@@ -110,7 +115,7 @@ def config_text(options: HubOptions) -> str:
         # No servers: the pages are services; the users' own role grants no server scopes.
         "JupyterHub.spawner_class": "toolkit.hub.spawner.NoServers",
         "JupyterHub.implicit_spawn_seconds": 0,
-        "JupyterHub.default_url": f"/services/{SERVICE}/voila/render/staff.ipynb",
+        "JupyterHub.default_url": f"/services/{SERVICE}/voila/render/{STAFF_PAGE}",
         "JupyterHub.cookie_max_age_days": 1,  # shared computers: a day at most
         "JupyterHub.authenticator_class": AUTHENTICATOR.format(AUTHENTICATORS[options.sign_in]),
         "Authenticator.manage_groups": True,
@@ -123,25 +128,18 @@ def config_text(options: HubOptions) -> str:
                 "description": "Everyone signed in: their own name, and no server.",
                 "scopes": ["read:users:name!user", "read:users:groups!user"],
             },
-            {
-                "name": "esafety-staff",
-                "description": "The staff and classroom pages (the page checks the role).",
-                "scopes": [f"access:services!service={SERVICE}"],
-                "groups": [STAFF_GROUP],
-            },
-            {
-                "name": "esafety-dsl",
-                "description": "The DSL's page: the DSL and deputy DSL only.",
-                "scopes": [f"access:services!service={DSL_SERVICE}"],
-                "groups": [DSL_GROUP],
-            },
+            *_roles(options.trust),
         ],
         **_sign_in(options, public),
     }
-    services = [
-        _service(SERVICE, options.service_port, toolkit_cli),
-        _service(DSL_SERVICE, options.dsl_port, [*toolkit_cli, "--dsl"]),
-    ]
+    if options.trust is None:
+        services = [
+            _service(SERVICE, options.service_port, toolkit_cli),
+            _service(DSL_SERVICE, options.dsl_port, [*toolkit_cli, "--dsl"]),
+        ]
+    else:
+        del settings["JupyterHub.default_url"]  # a function, written below
+        services = _trust_services(options.trust, options.service_port, toolkit_cli)
     lines = [
         f"# JupyterHub configuration for {options.school}'s safeguarding training,",
         f"# written by `esafety hub config` on {date.today():%d %B %Y}. Start it with `esafety hub`.",
@@ -151,6 +149,11 @@ def config_text(options: HubOptions) -> str:
         "import os",
         "",
         f"os.environ.setdefault('ESAFETY_HOME', {str(home)!r})",
+        *(
+            [f"os.environ.setdefault('ESAFETY_TRUST', {str(options.trust_file)!r})"]
+            if options.trust_file
+            else []
+        ),
         "ESAFETY = {k: v for k, v in os.environ.items() if k.startswith('ESAFETY_')}",
         "c = get_config()  # noqa: F821 (given by JupyterHub)",
         "",
@@ -167,8 +170,70 @@ def config_text(options: HubOptions) -> str:
         ),
         "]",
         "",
+        *(
+            [
+                "# Serving a trust: each person is sent to their school's page (or a list of",
+                "# their pages); the trust file's leads to the trust's view.",
+                "from toolkit.hub.trust_pages import landing  # noqa: E402",
+                "",
+                "c.JupyterHub.default_url = landing",
+                "",
+            ]
+            if options.trust
+            else []
+        ),
     ]
     return "\n".join(lines)
+
+
+def _roles(trust: Trust | None) -> list[dict]:
+    """Who may open each service: the Hub's groups, which follow the rosters."""
+    schools = [None] if trust is None else [school.id for school in trust.schools]
+    roles = []
+    for school_id in schools:
+        at = f" of {school_id}" if school_id else ""
+        roles += [
+            {
+                "name": school_group(STAFF_GROUP, school_id),
+                "description": f"The staff and classroom pages{at} (the page checks the role).",
+                "scopes": [f"access:services!service={service_name(school_id)}"],
+                "groups": [school_group(STAFF_GROUP, school_id)],
+            },
+            {
+                "name": school_group(DSL_GROUP, school_id),
+                "description": f"The DSL's page{at}: the DSL and deputy DSL only.",
+                "scopes": [f"access:services!service={service_name(school_id, dsl=True)}"],
+                "groups": [school_group(DSL_GROUP, school_id)],
+            },
+        ]
+    if trust is not None:
+        roles.append(
+            {
+                "name": TRUST_LEAD_GROUP,
+                "description": "The trust's view of every school: the leads in the trust file.",
+                "scopes": [f"access:services!service={TRUST_SERVICE}"],
+                "groups": [TRUST_LEAD_GROUP],
+            }
+        )
+    return roles
+
+
+def service_name(school_id: str | None, dsl: bool = False) -> str:
+    """A page's service: of the only school served (None), or of one school of the trust."""
+    name = f"{SERVICE}-{school_id}" if school_id else SERVICE
+    return f"{name}-dsl" if dsl else name
+
+
+def _trust_services(trust: Trust, first_port: int, toolkit_cli: list[str]) -> list[dict]:
+    """The trust lead's service, then each school's two, on ports counted up from the first.
+    Each school's service is told its school: it then knows no other's database."""
+    services = [_service(TRUST_SERVICE, first_port, [*toolkit_cli, "--trust-lead"])]
+    for i, school in enumerate(trust.schools):
+        port = first_port + 1 + 2 * i
+        for dsl in (False, True):
+            command = [*toolkit_cli, *(["--dsl"] if dsl else []), "--school", school.id]
+            services.append(_service(service_name(school.id, dsl), port + dsl, command))
+    return services
 
 
 def _service(name: str, port: int, command: list[str]) -> dict:

@@ -19,9 +19,11 @@ from jupyter_server.utils import url_path_join
 from jupyterhub.singleuser.extension import JupyterHubIdentityProvider
 
 from toolkit import settings
+from toolkit.hub.config import TRUST_PAGE
 from toolkit.server.pages import send_page
 from toolkit.store import Store, UnknownLearner
 from toolkit.store.records import Learner
+from toolkit.trust import configured_trust
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +76,11 @@ ROSTER = Roster()
 def admit(handler: tornado.web.RequestHandler, page: str, email: str) -> bool:
     """Whether the person signed in may open the page; if not, the page saying why is sent.
     The page's kernel is told who they are (any such header a browser sent is replaced)."""
+    logout = url_path_join(os.environ.get(settings.HUB_PREFIX_ENV, "/"), "logout")
+    if page == TRUST_PAGE:
+        return _admit_lead(handler, email, logout)
     person = ROSTER.person(email)
     allowed, refusal = PAGES.get(page, (lambda person: False, "unknown"))
-    logout = url_path_join(os.environ.get(settings.HUB_PREFIX_ENV, "/"), "logout")
     if person is None or not person.current:
         log.warning("Refused %s (%s): %s", email, page, "left" if person else "not on the roster")
         send_page(
@@ -90,4 +94,16 @@ def admit(handler: tornado.web.RequestHandler, page: str, email: str) -> bool:
         )
         return False
     handler.request.headers[settings.PERSON_HEADER] = person.email
+    return True
+
+
+def _admit_lead(handler: tornado.web.RequestHandler, email: str, logout: str) -> bool:
+    """The trust's view opens for the leads the trust file lists, and for nobody else: a
+    school's service has no trust file, so it refuses everyone."""
+    trust = configured_trust()
+    if trust is None or not trust.is_lead(email):
+        log.warning("Refused %s the trust's view: not a lead of the trust", email)
+        send_page(handler, "not-for-you.html", 403, refusal="trust", role="", logout=logout)
+        return False
+    handler.request.headers[settings.PERSON_HEADER] = email.strip().lower()
     return True
