@@ -147,6 +147,22 @@ def running_hub(
 ) -> Iterator[Hub]:
     """`esafety hub config` then `esafety hub` for a new school in `home`, stopped after."""
     db_url, codes = make_school(home)
+    ready = ("services/esafety/voila/static/voila.js", "services/esafety-dsl/voila/static/voila.js")
+    with started_hub(home, sign_in, config_args, env_extra, extra_config, ready) as (url, log, pid):
+        yield Hub(url=url, home=home, db_url=db_url, log=log, pid=pid, codes=codes)
+
+
+@contextmanager
+def started_hub(
+    home: Path,
+    sign_in: str,
+    config_args: tuple[str, ...],
+    env_extra: dict | None,
+    extra_config: str,
+    ready: tuple[str, ...],
+) -> Iterator[tuple[str, Path, int]]:
+    """The Hub as a school starts it, until every path in `ready` answers: its address, its
+    log and its process id; stopped after."""
     settings = {
         "ESAFETY_POOL_SIZE": "0",  # no page made ahead: a kernel is someone's page
         "OAUTH_CLIENT_SECRET": "a-test-secret",
@@ -197,21 +213,17 @@ def running_hub(
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
-        services = (
-            "services/esafety/voila/static/voila.js",
-            "services/esafety-dsl/voila/static/voila.js",
-        )
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 pytest.fail(f"esafety hub exited with {proc.returncode}:\n{log.read_text()}")
             try:
-                if all(http_get(url + path, 5)[0] == 200 for path in services):
+                if all(http_get(url + path, 5)[0] == 200 for path in ready):
                     break
             except OSError:
                 pass
             time.sleep(0.5)
         else:
             pytest.fail(f"the Hub did not answer within {START_TIMEOUT_S} s:\n{log.read_text()}")
-        yield Hub(url=url, home=home, db_url=db_url, log=log, pid=proc.pid, codes=codes)
+        yield url, log, proc.pid
     finally:
         _stop(proc)
