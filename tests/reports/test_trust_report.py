@@ -256,3 +256,26 @@ def test_a_trust_of_unread_schools_still_has_a_chart(tmp_path, catalogue):
     assert "No school's records could be read" in [t.get_text() for t in axes.texts]
     assert trust_render.summary(evidence).startswith("0 of 0 staff in 0 of 1 schools")
     assert "West" not in trust_render.as_html(evidence)
+
+
+def test_a_trust_of_fifty_schools_fits_its_chart_on_a_page(tmp_path, catalogue, folder):
+    """With fifty schools, does the PDF still build, every school in its table, and the chart
+    stay one page high with its labels in type no larger than each bar's room?"""
+    import shutil
+
+    north = folder.north.removeprefix("sqlite:///")
+    many = tmp_path / "many"
+    many.mkdir()
+    schools = []
+    for number in range(1, 51):
+        copy = many / f"school-{number}.db"
+        shutil.copyfile(north, copy)
+        schools.append(
+            (f"s{number}", f"School {number}", "barley-lane-primary", f"sqlite:///{copy}")
+        )
+    evidence = gather_trust(load_trust(trust_file(many, schools), catalogue), catalogue, TODAY)
+    assert len(evidence.read) == 50
+    (axes,) = trust_render.completion_chart(evidence).axes
+    assert axes.figure.get_size_inches()[1] == trust_render.TALLEST
+    text = " ".join(pdf_text(trust_render.as_pdf(evidence)).split())
+    assert all(f"School {number} 3 1 (33%)" in text for number in range(1, 51))

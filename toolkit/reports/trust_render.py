@@ -25,6 +25,7 @@ PARTS = (
     ("not_started", "not started", STATUS_COLOURS["not started"]),
 )
 NOT_READ = "not read"
+TALLEST = 8  # inches: the chart's height on a page of the PDF, whatever the number of schools
 
 
 def _figure(width: float, height: float):
@@ -36,9 +37,13 @@ def _figure(width: float, height: float):
 def completion_chart(evidence: TrustEvidence):
     """Stacked bars, one per school read: its staff fully trained, in progress, not started."""
     schools = evidence.read
-    figure = _figure(8, 1.6 + 0.45 * max(len(schools), 2))
+    # A bar or two stay bars, not blocks; fifty schools still fit one page, in smaller type.
+    height = min(1.6 + 0.45 * max(len(schools), 2), TALLEST)
+    figure = _figure(8, height)
     axes = figure.add_subplot()
     labels = [s.name.replace("$", r"\$") for s in schools]
+    per_bar = 72 * (height - 1.6) / max(len(schools), 1)  # points of height for each school
+    axes.tick_params(axis="y", labelsize=min(10, 0.7 * per_bar))
     left = [0] * len(schools)
     for attribute, label, colour in PARTS:
         values = [getattr(s.figures, attribute) for s in schools]
