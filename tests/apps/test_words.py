@@ -17,7 +17,7 @@ PACKAGE = Path(toolkit.__file__).parent
 APPS = sorted((PACKAGE / "apps").glob("*.py"))
 TEMPLATES = sorted((PACKAGE / "templates" / "apps").glob("*.j2"))
 # What a key looks like: the page it belongs to, a dot, a name.
-KEY = re.compile(r"^(page|launch|staff|quiz|classroom|dsl|setup)\.[a-z_]+$")
+KEY = re.compile(r"^(page|launch|staff|quiz|classroom|dsl|setup|trust)\.[a-z_]+$")
 
 
 def said_keys() -> list[tuple[str, str]]:
@@ -59,6 +59,7 @@ def test_the_apps_say_words_at_all():
         "dsl.py",
         "launch.py",
         "setup.py",
+        "trust.py",
     } <= modules
 
 

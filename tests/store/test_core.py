@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import SCHOOL
-from toolkit.store import Store, StoreMissing
+from toolkit.store import Store, StoreMissing, StoreUnavailable
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(store):
@@ -71,3 +71,12 @@ def test_an_existing_store_opens_without_creating(any_store):
         assert store.get_meta("school") == SCHOOL
     finally:
         store.close()
+
+
+def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path):
+    """Is a SQLite file that holds something else refused as unavailable, with the reason, rather
+    than with the driver's own exception (which a trust's report could not tell from a bug)?"""
+    path = tmp_path / "esafety.db"
+    path.write_bytes(b"not a database " * 40)
+    with pytest.raises(StoreUnavailable, match="cannot open the progress store: file is not a"):
+        Store(f"sqlite:///{path}", create=False)

@@ -5,6 +5,6 @@ Widgets only render: the rules live in toolkit.engine and toolkit.school. May im
 settings, content, engine, store, school, grading and reports; never the server or the CLI.
 """
 
-from toolkit.apps.launch import classroom_app, dsl_app, setup_app, staff_app
+from toolkit.apps.launch import classroom_app, dsl_app, setup_app, staff_app, trust_app
 
-__all__ = ["classroom_app", "dsl_app", "setup_app", "staff_app"]
+__all__ = ["classroom_app", "dsl_app", "setup_app", "staff_app", "trust_app"]

@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import ipywidgets as w
 
@@ -120,6 +121,31 @@ def setup_app() -> w.Widget:
     except (ContentError, StoreError) as err:
         logging.getLogger(__name__).exception("%s cannot start", title)
         return _notice(title, say("launch.cannot_start", error=err))
+
+
+TRUST_ENV = "ESAFETY_TRUST"  # the trust file's path, for the trust lead's page
+
+
+def trust_app() -> w.Widget:
+    """The trust lead's page: every school's figures, each school's own page opened from it.
+    The trust file is named by ESAFETY_TRUST; a notice says what to do when it is not usable."""
+    from toolkit.apps.trust import TrustApp
+    from toolkit.trust import load_trust
+
+    title = say("launch.trust_title")
+    configure_logging()
+    path = os.environ.get(TRUST_ENV, "").strip()
+    if not path:
+        return _notice(title, say("launch.no_trust"))
+    try:
+        catalogue = cached_catalogue(
+            settings.content_root(), settings.cache_dir(), settings.schools_root()
+        )
+        trust = load_trust(Path(path), catalogue)
+    except ContentError as err:
+        logging.getLogger(__name__).error("%s cannot start: %s", title, err)
+        return _notice(title, say("launch.bad_trust", error=err))
+    return TrustApp(trust, catalogue).root
 
 
 def _current_school() -> str | None:

@@ -44,6 +44,14 @@ WORDS: MappingProxyType[str, str] = MappingProxyType(
         "launch.classroom_title": "E-safety lessons",
         "launch.dsl_title": "Training reports",
         "launch.setup_title": "Set up your school's policy",
+        "launch.trust_title": "Training across the trust",
+        "launch.no_trust": (
+            "No trust file is set for this page. Set ESAFETY_TRUST to the trust file's path "
+            "(see The trust's view in the deployment guide), then open the page again."
+        ),
+        "launch.bad_trust": (
+            "The trust file cannot be used: {error} Check it with: esafety trust check FILE"
+        ),
         "launch.not_set_up": "This school is not set up yet. Ask the DSL to run: esafety init --demo",
         "launch.no_records": (
             "The school's training records cannot be found, so this page cannot start. Ask "
@@ -123,6 +131,14 @@ WORDS: MappingProxyType[str, str] = MappingProxyType(
         "classroom.save_changes": "Save the changes",
         "classroom.save": "Save this lesson",
         "classroom.another": "Teach another lesson",
+        # The trust's page: every school's figures, and one school's own page opened from it.
+        "trust.kept": "Nothing has been changed.",
+        "trust.school": "School",
+        "trust.open": "Open this school",
+        "trust.back": "Back to all schools",
+        "trust.reload": "Reload the figures",
+        "trust.prepare_downloads": "Prepare the trust's CSV and PDF",
+        "trust.not_read": "{school}'s records cannot be opened: {problem}.",
         # The DSL's page.
         "dsl.kept": "Nothing has been changed.",
         "dsl.role": "Role",

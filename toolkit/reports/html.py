@@ -74,7 +74,7 @@ def _figure(width: float = 8, height: float = 4):
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _whole_numbers(axis) -> None:
+def whole_numbers(axis) -> None:
     """Ticks at whole numbers only: there is no half a learner."""
     from matplotlib.ticker import MaxNLocator
 
@@ -97,7 +97,7 @@ def completion_chart(evidence: Evidence):
     axes.invert_yaxis()
     axes.set_xlabel("learners")
     axes.set_title("Completion by module")
-    _whole_numbers(axes.xaxis)
+    whole_numbers(axes.xaxis)
     if any(left):  # below the bars, where it hides none of them
         figure.legend(loc="outside lower center", ncols=4, fontsize="small")
     else:
@@ -118,7 +118,7 @@ def over_time_chart(evidence: Evidence):
         axes.set_xlim(-1.5, 1.5)
     axes.set_ylabel("modules completed")
     axes.set_title("Modules completed each month")
-    _whole_numbers(axes.yaxis)
+    whole_numbers(axes.yaxis)
     if len(months) > 6:
         axes.tick_params(axis="x", labelrotation=45)
     if not months:
@@ -140,7 +140,7 @@ def misconceptions_chart(evidence: Evidence):
     axes.invert_yaxis()
     axes.set_xlabel("times chosen")
     axes.set_title("Unsafe choices made most often")
-    _whole_numbers(axes.xaxis)
+    whole_numbers(axes.xaxis)
     if not top:
         axes.set_xticks([])
         axes.set_yticks([])

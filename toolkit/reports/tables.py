@@ -206,6 +206,9 @@ class Misconception:
     what: str  # the choice or question
     times: int
     out_of: int | None = None
+    # The same in every school, whatever its words: ("choice", scenario, step, choice index)
+    # or ("question", module, question); a trust finds the misconceptions its schools share.
+    key: tuple = ()
 
 
 def unsafe_choices(store: Store, school: School, limit: int = 10) -> list[Misconception]:
@@ -215,7 +218,8 @@ def unsafe_choices(store: Store, school: School, limit: int = 10) -> list[Miscon
         rendered = _scenario(school, scenario_id)
         label = choice_label(rendered, step_id, index)
         if label is not None:  # else the content has since been removed
-            found.append(Misconception(rendered.title, label, times))
+            key = ("choice", scenario_id, step_id, index)
+            found.append(Misconception(rendered.title, label, times, key=key))
     return found
 
 
@@ -244,7 +248,8 @@ def missed_questions(store: Store, school: School, limit: int = 10) -> list[Misc
             continue
         question = bank.question(question_id)
         title = catalogue.modules[module_id].title
-        found.append(Misconception(title, school.render(question.text), missed, asked))
+        text, key = school.render(question.text), ("question", module_id, question_id)
+        found.append(Misconception(title, text, missed, asked, key))
     return found
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from toolkit.store import migrate
@@ -38,7 +38,7 @@ class StoreCore:
             migrate.upgrade(self.engine)
         except migrate.MigrationFailed as err:
             raise StoreUnavailable(str(err)) from None
-        except (OperationalError, PoolTimeout) as err:
+        except (DatabaseError, PoolTimeout) as err:  # DatabaseError: a file that is not one too
             raise unavailable(err, "cannot open the progress store") from None
         except OSError as err:
             raise StoreUnavailable(f"cannot create the data folder: {err}") from None
@@ -117,7 +117,7 @@ class StoreCore:
 AT_LIMIT = ("too many clients", "remaining connection slots", "too many connections")
 
 
-def unavailable(err: OperationalError | PoolTimeout, what: str) -> StoreUnavailable:
+def unavailable(err: DatabaseError | PoolTimeout, what: str) -> StoreUnavailable:
     """The store's error for a failed connection: StoreBusy when the database is at its limit."""
     reason = str(getattr(err, "orig", err))
     if isinstance(err, PoolTimeout) or any(words in reason for words in AT_LIMIT):

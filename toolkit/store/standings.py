@@ -9,7 +9,15 @@ from sqlalchemy import String, case, func, select, type_coerce
 from toolkit.store import clock
 from toolkit.store.core import StoreCore
 from toolkit.store.records import QuizStanding, ScenarioStanding
-from toolkit.store.tables import choices, quiz_answers, quiz_standings, scenario_standings
+from toolkit.store.tables import (
+    attempts,
+    choices,
+    learners,
+    quiz_answers,
+    quiz_attempts,
+    quiz_standings,
+    scenario_standings,
+)
 
 
 class StandingsMixin(StoreCore):
@@ -81,3 +89,39 @@ class StandingsMixin(StoreCore):
                 .limit(limit)
             ).all()
         return [(r.module_id, r.question_id, int(r.missed), r.asked) for r in rows]
+
+    def unsafe_choice_learners(self) -> dict[tuple[str, str, int], int]:
+        """(scenario, step, choice index) -> how many current staff made that unsafe choice at
+        least once: a trust compares schools by people, not by attempts."""
+        query = (
+            select(
+                choices.c.scenario_id,
+                choices.c.step_id,
+                choices.c.choice_index,
+                func.count(attempts.c.learner_id.distinct()),
+            )
+            .join(attempts, attempts.c.id == choices.c.attempt_id)
+            .join(learners, learners.c.id == attempts.c.learner_id)
+            .where(choices.c.outcome == "unsafe", learners.c.left_on.is_(None))
+            .group_by(choices.c.scenario_id, choices.c.step_id, choices.c.choice_index)
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return {(scenario, step, index): n for scenario, step, index, n in rows}
+
+    def missed_question_learners(self) -> dict[tuple[str, str], int]:
+        """(module, question) -> how many current staff answered it wrongly at least once."""
+        query = (
+            select(
+                quiz_answers.c.module_id,
+                quiz_answers.c.question_id,
+                func.count(quiz_attempts.c.learner_id.distinct()),
+            )
+            .join(quiz_attempts, quiz_attempts.c.id == quiz_answers.c.quiz_attempt_id)
+            .join(learners, learners.c.id == quiz_attempts.c.learner_id)
+            .where(quiz_answers.c.correct.is_(False), learners.c.left_on.is_(None))
+            .group_by(quiz_answers.c.module_id, quiz_answers.c.question_id)
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return {(module, question): n for module, question, n in rows}
