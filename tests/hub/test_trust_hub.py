@@ -191,7 +191,7 @@ def test_an_access_code_is_checked_by_the_person_own_school(trust, tmp_path):
 
 def handler_of(groups: list[str]):
     user = SimpleNamespace(groups=[SimpleNamespace(name=g) for g in groups])
-    return SimpleNamespace(current_user=user, base_url="/", hub_base_url="/hub/")
+    return SimpleNamespace(current_user=user, base_url="/", hub=SimpleNamespace(base_url="/hub/"))
 
 
 def test_each_person_lands_on_their_page_or_a_list_of_them(trust):

@@ -57,7 +57,7 @@ def landing(handler: BaseHandler) -> str:
     found = destinations(_groups(handler))
     if len(found) == 1:
         return url_path_join(handler.base_url, found[0].path)
-    return url_path_join(handler.hub_base_url, "schools")
+    return url_path_join(handler.hub.base_url, "schools")
 
 
 class SchoolsHandler(BaseHandler):
@@ -66,6 +66,9 @@ class SchoolsHandler(BaseHandler):
     @web.authenticated
     async def get(self) -> None:
         found = destinations(_groups(self))
+        if len(found) == 1:  # signed in on the way here: their one page
+            self.redirect(url_path_join(self.base_url, found[0].path))
+            return
         html = await self.render_template(
             "schools.html",
             destinations=found,
