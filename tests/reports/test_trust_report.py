@@ -223,6 +223,7 @@ def test_the_pdf_reads_as_an_inspector_needs(evidence):
         "West School not read",
         "What each column means",
         "staff with a module past its due date and not complete",
+        "Lessons, ages 5-7 pupil lessons delivered to classes of the 5-7 age band",
         "2: North Academy, South Primary 2 of 6 (33%)",
         "page 1 of",
     ):

@@ -99,7 +99,7 @@ def columns(evidence: TrustEvidence) -> list[tuple[str, str]]:
             "of all who started then",
         ),
         *(
-            (f"Lessons {band}", f"pupil lessons delivered to classes of the {band} band")
+            (f"Lessons, ages {band}", f"pupil lessons delivered to classes of the {band} age band")
             for band in evidence.bands
         ),
         ("Records", "whether the school's records were read, or what to do if not"),
