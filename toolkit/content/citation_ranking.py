@@ -16,6 +16,7 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from toolkit.content.citation_learning import learned
+from toolkit.content.citation_settings import evidence, other_schools_settings
 from toolkit.content.points import Point, points
 from toolkit.content.policy_reading import ClauseLike, words_of
 from toolkit.content.policy_settings import Proposal, propose_settings
@@ -55,6 +56,12 @@ NOTHING_BELOW = 0.5
 AGREEMENT = 1.0
 # How much being evidence for a setting the point names adds (in standard scores).
 EVIDENCE = 1.0
+# How much being evidence for a setting that other schools cite their own evidence for at the
+# point adds (in standard scores), where the point's words do not name it: on the shipped
+# schools, 75.3% -> 76.5% of their citations among the first three at import, no school lower
+# (at 1 and 2: 76.1 and 76.6%, one school 0.7 lower at 2); added also where the words name it,
+# a friend request's rule is no longer first at the choice that says to report it.
+CITED_SETTINGS = 1.5
 # Settings that name a role rather than a rule: their evidence says who holds the role.
 ROLES = frozenset({"headteacher", "dsl"})
 # What a clause loses (in standard scores) for not being addressed to staff or governors, and
@@ -191,22 +198,6 @@ def settings_used(point: Point) -> set[str]:
     return used - ROLES
 
 
-def evidence(
-    keyed: Sequence[Point], ids: Sequence[str], proposals: Mapping[str, Proposal]
-) -> np.ndarray:
-    """evidence[point, clause]: 1 where the clause is evidence for a setting the point uses,
-    so the rule behind a point's "tell {{ contact_report_to }}" supports it."""
-    column = {clause_id: j for j, clause_id in enumerate(ids)}
-    found = np.zeros((len(keyed), len(ids)))
-    for row, point in enumerate(keyed):
-        for name in settings_used(point):
-            proposal = proposals.get(name)
-            for clause_id in proposal.evidence if proposal else ():
-                if clause_id in column:
-                    found[row, column[clause_id]] = 1
-    return found
-
-
 def order(row: np.ndarray, backed: np.ndarray) -> list[int]:
     """Clauses best first: the first places by score, then the best backed clause not among
     them, then the rest by score; a point is found if any of its clauses is near the top."""
@@ -254,8 +245,10 @@ def score_points(
     scores -= prior(candidates)
     if proposals is None:
         proposals = propose_settings(clauses)
-    backed = evidence(keyed, index.ids, proposals)
+    backed = evidence([settings_used(p) for p in keyed], index.ids, proposals)
     scores += EVIDENCE * backed
+    cited = evidence(other_schools_settings(catalogue, cites, ROLES), index.ids, proposals)
+    scores += CITED_SETTINGS * cited * (1 - backed)
     return Scored(keyed, index.ids, scores, backed, spoken_to, cites)
 
 
