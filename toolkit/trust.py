@@ -69,7 +69,9 @@ class TrustSchool(Model):
         None, description="Its name as people read it; default: its profile's."
     )
     groups: list[GroupName] = Field(
-        default_factory=list, description="Names of its staff groups, e.g. departments."
+        default_factory=list,
+        description="Names of its staff groups, e.g. departments; when listed, a roster's "
+        "group column must use them.",
     )
 
 

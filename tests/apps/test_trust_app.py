@@ -102,7 +102,7 @@ def home(tmp_path, monkeypatch):
 
 def test_the_page_without_a_trust_file_says_what_to_set(home, monkeypatch):
     """With no ESAFETY_TRUST, does the page open on a notice saying what to set?"""
-    monkeypatch.delenv(launch.TRUST_ENV, raising=False)
+    monkeypatch.delenv("ESAFETY_TRUST", raising=False)
     widget = launch.trust_app()
     assert 'role="alert"' in widget.value and "ESAFETY_TRUST" in widget.value
 
@@ -115,7 +115,7 @@ def test_the_page_with_a_faulty_trust_file_says_so(home, monkeypatch):
         "    database_url: sqlite:////srv/a.db\n",
         encoding="utf-8",
     )
-    monkeypatch.setenv(launch.TRUST_ENV, str(path))
+    monkeypatch.setenv("ESAFETY_TRUST", str(path))
     widget = launch.trust_app()
     assert 'role="alert"' in widget.value
     assert "no school profile &#39;nowhere&#39;" in widget.value
@@ -124,7 +124,7 @@ def test_the_page_with_a_faulty_trust_file_says_so(home, monkeypatch):
 
 def test_the_page_opens_from_the_trust_file(home, folder, monkeypatch):
     """With ESAFETY_TRUST naming a good trust file, does the trust's page open on it?"""
-    monkeypatch.setenv(launch.TRUST_ENV, str(folder.path))
+    monkeypatch.setenv("ESAFETY_TRUST", str(folder.path))
     root = launch.trust_app()
     assert "esafety-trust" in root._dom_classes
     assert any("North Academy" in str(w.get_state()) for w in widget_tree([root]).values())

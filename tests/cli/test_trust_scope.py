@@ -88,3 +88,28 @@ def test_a_trust_file_with_a_problem_stops_every_command(home, tmp_path, trust):
     )
     assert result.returncode == 1
     assert "/schools/0/database_url" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_school_with_groups_takes_only_those_groups(home, tmp_path, trust):
+    """Where the trust file lists a school's groups, is a roster row with another group
+    refused, naming the line and the groups, and no one added?"""
+    path = tmp_path / "trust.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "    groups: [English, Science]\n", encoding="utf-8"
+    )
+    staff = tmp_path / "grouped.csv"
+    staff.write_text(
+        "name,email,role,start_date,group\n"
+        "Ash Teacher,teacher@ash.example,teacher,2026-09-01,Science\n"
+        "Ash Coach,coach@ash.example,support,2026-09-01,PE\n",
+        encoding="utf-8",
+    )
+    result = esafety(home, "roster", "import", str(staff), "--school", "ash", env=trust)
+    assert result.returncode == 1
+    assert "line 3" in result.stderr
+    assert "group 'PE' is not one of the school's groups in the trust file: English, Science" in (
+        result.stderr
+    )
+    assert not (tmp_path / "ash.db").exists() or not Store(
+        f"sqlite:///{tmp_path}/ash.db", create=False
+    ).learners()

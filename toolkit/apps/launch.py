@@ -123,18 +123,15 @@ def setup_app() -> w.Widget:
         return _notice(title, say("launch.cannot_start", error=err))
 
 
-TRUST_ENV = "ESAFETY_TRUST"  # the trust file's path, for the trust lead's page
-
-
 def trust_app() -> w.Widget:
     """The trust lead's page: every school's figures, each school's own page opened from it.
-    The trust file is named by ESAFETY_TRUST; a notice says what to do when it is not usable."""
+    The trust file is named by the ESAFETY_TRUST setting; a notice says what to do when it is not usable."""
     from toolkit.apps.trust import TrustApp
     from toolkit.trust import load_trust
 
     title = say("launch.trust_title")
     configure_logging()
-    path = os.environ.get(TRUST_ENV, "").strip()
+    path = settings.value("trust").strip()
     if not path:
         return _notice(title, say("launch.no_trust"))
     try:

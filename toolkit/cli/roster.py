@@ -26,10 +26,12 @@ def import_file(args: argparse.Namespace) -> int:
     except OSError as err:
         raise CommandError(f"cannot read {path}: {err.strerror}") from None
     progress = terminal_progress("Making access codes")
+    school = getattr(args, "trust_school", None)  # a school of a trust: its groups, if listed
+    groups = tuple(school.groups) if school else ()
     if args.update:
-        print_update(update_roster(open_store(), data, str(path), progress), path)
+        print_update(update_roster(open_store(), data, str(path), progress, groups), path)
         return 0
-    created = import_roster(open_store(), data, str(path), progress)
+    created = import_roster(open_store(), data, str(path), progress, groups)
     print(
         f"Imported {len(created)} people. Each access code is shown only this once: hand them out now."
     )

@@ -81,6 +81,7 @@ def enter(args: argparse.Namespace) -> None:
             f"({', '.join(s.id for s in trust.schools)})"
         )
     _apply(_environment(trust, chosen))
+    args.trust_school = trust.school(chosen)
     if names_profile:
         args.school = trust.school(chosen).profile
 

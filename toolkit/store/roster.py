@@ -40,8 +40,11 @@ class RosterError(Exception):
         )
 
 
-def parse_roster(data: bytes, source: str = "roster.csv") -> list[tuple[int, NewLearner]]:
-    """Each person in the file with the line they are on; RosterError lists every bad row."""
+def parse_roster(
+    data: bytes, source: str = "roster.csv", groups: tuple[str, ...] = ()
+) -> list[tuple[int, NewLearner]]:
+    """Each person in the file with the line they are on; RosterError lists every bad row.
+    With `groups` (a trust school's, from the trust file), a person's group must be one."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -79,7 +82,7 @@ def parse_roster(data: bytes, source: str = "roster.csv") -> list[tuple[int, New
             continue
         values = {c: row[i].strip() for c, i in where.items()}
         values["group"] = row[columns.index("group")].strip() if "group" in columns else ""
-        person, errors = _person(values)
+        person, errors = _person(values, groups)
         if person and person.email in seen:
             errors.append(f"{person.email} is already on line {seen[person.email]}")
         problems.extend(RosterProblem(line, e) for e in errors)
@@ -125,7 +128,7 @@ def _rows(reader, source: str) -> Iterator[list[str]]:
             raise RosterError(source, [RosterProblem(line, message)]) from None
 
 
-def _person(values: dict[str, str]) -> tuple[NewLearner | None, list[str]]:
+def _person(values: dict[str, str], groups: tuple[str, ...]) -> tuple[NewLearner | None, list[str]]:
     errors = []
     name = unicodedata.normalize("NFC", values["name"])
     if not name:
@@ -146,6 +149,11 @@ def _person(values: dict[str, str]) -> tuple[NewLearner | None, list[str]]:
     group = " ".join(values["group"].split()) or None
     if group and (len(group) > 80 or not group.isprintable()):
         errors.append("group is over 80 characters or has control characters")
+    elif group and groups and group not in groups:
+        errors.append(
+            f"group {group!r} is not one of the school's groups in the trust file: "
+            f"{', '.join(groups)}"
+        )
     if errors:
         return None, errors
     return NewLearner(name=name, email=email, role=role, start_date=start, group=group), []
@@ -165,12 +173,13 @@ def import_roster(
     data: bytes,
     source: str = "roster.csv",
     progress: Callable[[int, int], None] | None = None,
+    groups: tuple[str, ...] = (),
 ) -> list[tuple[Learner, str]]:
     """Add everyone in the file, or no one; returns each learner with their new access code.
 
     progress(done, total) follows the making of the access codes, the long part of a big file.
     """
-    rows = parse_roster(data, source)
+    rows = parse_roster(data, source, groups)
     try:
         return store.add_learners((person for _, person in rows), progress)
     except DuplicateLearner as err:
@@ -190,7 +199,9 @@ def update_roster(
     data: bytes,
     source: str = "roster.csv",
     progress: Callable[[int, int], None] | None = None,
+    groups: tuple[str, ...] = (),
 ) -> RosterUpdate:
     """Bring the roster up to date with the whole staff list in the file, all or nothing: new
     people added with access codes, changes made, and who the file leaves out listed."""
-    return store.update_roster([person for _, person in parse_roster(data, source)], progress)
+    people = [person for _, person in parse_roster(data, source, groups)]
+    return store.update_roster(people, progress)
