@@ -22,12 +22,12 @@ from pprint import pformat
 from toolkit import resources
 from toolkit.html import TEMPLATES
 from toolkit.hub.roster_gate import DSL_GROUP, STAFF_GROUP, TRUST_LEAD_GROUP, school_group
+from toolkit.server import STAFF_PAGE
 from toolkit.trust import Trust
 
 SERVICE = "esafety"
 DSL_SERVICE = "esafety-dsl"
 TRUST_SERVICE = "esafety-trust"  # the trust lead's view of every school
-STAFF_PAGE, DSL_PAGE, TRUST_PAGE = "staff.ipynb", "dsl.ipynb", "trust.ipynb"
 PROXY = "configurable-http-proxy"
 PROXY_IN_CHECKOUT = Path(".node/node_modules/.bin") / PROXY
 AUTHENTICATOR = "toolkit.hub.authenticators.{}"

@@ -10,8 +10,9 @@ from jupyterhub.handlers import BaseHandler
 from jupyterhub.utils import url_path_join
 from tornado import web
 
-from toolkit.hub.config import DSL_PAGE, STAFF_PAGE, TRUST_PAGE, TRUST_SERVICE, service_name
+from toolkit.hub.config import TRUST_SERVICE, service_name
 from toolkit.hub.roster_gate import DSL_GROUP, STAFF_GROUP, TRUST_LEAD_GROUP, school_group
+from toolkit.server import DSL_PAGE, STAFF_PAGE, TRUST_PAGE
 from toolkit.trust import configured_trust
 
 

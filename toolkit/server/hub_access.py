@@ -19,7 +19,7 @@ from jupyter_server.utils import url_path_join
 from jupyterhub.singleuser.extension import JupyterHubIdentityProvider
 
 from toolkit import settings
-from toolkit.hub.config import TRUST_PAGE
+from toolkit.server import TRUST_PAGE
 from toolkit.server.pages import send_page
 from toolkit.store import Store, UnknownLearner
 from toolkit.store.records import Learner
