@@ -113,3 +113,11 @@ def test_a_school_with_groups_takes_only_those_groups(home, tmp_path, trust):
     assert not (tmp_path / "ash.db").exists() or not Store(
         f"sqlite:///{tmp_path}/ash.db", create=False
     ).learners()
+
+
+def test_the_trust_view_needs_a_trust_file(home):
+    result = esafety(home, "serve", "--trust-lead")
+    assert result.returncode == 1
+    assert "--trust-lead serves a trust's view: set ESAFETY_TRUST to the trust file" in (
+        result.stderr
+    )
