@@ -16,6 +16,7 @@ from pathlib import Path
 import psutil
 
 from tests.browser.hub_site import started_hub
+from tests.reports.trust_schools import trust_file
 from toolkit.store import NewLearner, Store
 
 # The trust's schools: id -> profile. Each has a teacher and a DSL; the lead is on no roster.
@@ -84,16 +85,8 @@ def make_trust(home: Path, urls: dict[str, str]) -> Path:
             store.close()
     finally:
         os.umask(previous)
-    lines = ["schema_version: 1", "name: Example Learning Trust", f"leads: [{LEAD}]", "schools:"]
-    for school, profile in SCHOOLS.items():
-        lines += [
-            f"  - id: {school}",
-            f"    profile: {profile}",
-            f"    database_url: {urls[school]}",
-        ]
-    path = home / "trust.yaml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    schools = [(school, None, profile, urls[school]) for school, profile in SCHOOLS.items()]
+    return trust_file(home, schools, leads=(LEAD,), name="Example Learning Trust")
 
 
 def free_ports(count: int) -> int:

@@ -110,9 +110,10 @@ def test_a_school_with_groups_takes_only_those_groups(home, tmp_path, trust):
     assert "group 'PE' is not one of the school's groups in the trust file: English, Science" in (
         result.stderr
     )
-    assert not (tmp_path / "ash.db").exists() or not Store(
-        f"sqlite:///{tmp_path}/ash.db", create=False
-    ).learners()
+    assert (
+        not (tmp_path / "ash.db").exists()
+        or not Store(f"sqlite:///{tmp_path}/ash.db", create=False).learners()
+    )
 
 
 def test_the_trust_view_needs_a_trust_file(home):

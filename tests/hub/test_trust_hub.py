@@ -4,7 +4,6 @@ school's roster, access codes checked by the person's own school, and where each
 from __future__ import annotations
 
 import asyncio
-import logging
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,10 +11,11 @@ from types import SimpleNamespace
 import pytest
 
 from tests.hub.test_config import load
+from tests.hub.test_roster_gate import Gate
 from toolkit.hub import roster_gate
 from toolkit.hub.authenticators import AccessCodeAuthenticator
 from toolkit.hub.config import HubOptions, config_text
-from toolkit.hub.roster_gate import Refused, RosterGate, standing
+from toolkit.hub.roster_gate import Refused, standing
 from toolkit.hub.trust_pages import destinations, landing
 from toolkit.store import NewLearner, Store
 from toolkit.trust import configured_trust
@@ -33,17 +33,6 @@ schools:
     profile: bury-ce-primary
     database_url: sqlite:///{folder}/ash.db
 """
-
-
-class Base:
-    log = logging.getLogger("test")
-
-    async def refresh_user(self, user, handler=None):
-        return True
-
-
-class Gate(RosterGate, Base):
-    pass
 
 
 def school(url: str, profile: str, people: list[tuple[str, str]]) -> dict[str, str]:

@@ -94,13 +94,18 @@ def south_school(url: str, catalogue, monkeypatch) -> None:
     store.close()
 
 
-def trust_file(folder: Path, schools: list[tuple[str, str, str, str]]) -> Path:
-    """A trust file of (id, name, profile, database URL) in `folder`."""
-    lines = ["schema_version: 1", "name: Riverside Learning Trust", "schools:"]
-    for school_id, name, profile, url in schools:
+def trust_file(
+    folder: Path,
+    schools: list[tuple[str, str | None, str, str]],
+    leads: tuple[str, ...] = (),
+    name: str = "Riverside Learning Trust",
+) -> Path:
+    """A trust file of (id, name or None for the profile's, profile, database URL) in `folder`."""
+    lines = ["schema_version: 1", f"name: {name}", f"leads: [{', '.join(leads)}]", "schools:"]
+    for school_id, school_name, profile, url in schools:
         lines += [
             f"  - id: {school_id}",
-            f'    name: "{name}"',
+            *([f'    name: "{school_name}"'] if school_name else []),
             f"    profile: {profile}",
             f"    database_url: {url}",
         ]

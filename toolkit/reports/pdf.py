@@ -352,19 +352,33 @@ def _page(name: str, size: tuple[float, float]) -> PageTemplate:
 def as_pdf(evidence: Evidence) -> bytes:
     """The whole report on A4: upright pages, then the matrix on pages turned sideways;
     tables run on across pages under their repeated header row."""
-    buffer = io.BytesIO()
     profile = evidence.profile
-    document = BaseDocTemplate(
-        buffer,
-        pagesize=A4,
-        pageTemplates=[_page("upright", A4), _page("sideways", landscape(A4))],
+    return build_pdf(
+        _story(evidence),
+        [_page("upright", A4), _page("sideways", landscape(A4))],
         title=f"Social media training: {profile.name}",
         subject="Evidence of staff training for governors and inspectors",
         author=profile.name,
+        footer=f"Social media training · {profile.name} · {evidence.today:%d %B %Y}",
+    )
+
+
+def build_pdf(
+    story: list, templates: list[PageTemplate], title: str, subject: str, author: str, footer: str
+) -> bytes:
+    """A PDF of the story on the templates' pages (the first sets the page size), each
+    numbered with the footer at its foot."""
+    buffer = io.BytesIO()
+    document = BaseDocTemplate(
+        buffer,
+        pagesize=templates[0].pagesize,
+        pageTemplates=templates,
+        title=title,
+        subject=subject,
+        author=author,
         creator="esafety-toolkit",
         lang="en-GB",
     )
-    footer = f"Social media training · {profile.name} · {evidence.today:%d %B %Y}"
     canvas = type("Canvas", (_NumberedCanvas,), {"footer": footer})
-    document.build(_story(evidence), canvasmaker=canvas)
+    document.build(story, canvasmaker=canvas)
     return buffer.getvalue()

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import io
-
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.platypus import BaseDocTemplate, CondPageBreak
+from reportlab.platypus import CondPageBreak
 
 from toolkit.reports.pdf import (
     ROOM,
     WIDE,
-    _NumberedCanvas,
     _page,
     _share,
     _styles,
+    build_pdf,
     chart_block,
     listing_table,
     text,
@@ -65,18 +63,11 @@ def _story(evidence: TrustEvidence) -> list:
 
 def as_pdf(evidence: TrustEvidence) -> bytes:
     """The trust's report on A4 pages turned sideways, each with the trust and date at its foot."""
-    buffer = io.BytesIO()
-    document = BaseDocTemplate(
-        buffer,
-        pagesize=landscape(A4),
-        pageTemplates=[_page("sideways", landscape(A4))],
+    return build_pdf(
+        _story(evidence),
+        [_page("sideways", landscape(A4))],
         title=f"{TITLE}: {evidence.trust}",
         subject="Staff training across the trust's schools, for the trust's leaders",
         author=evidence.trust,
-        creator="esafety-toolkit",
-        lang="en-GB",
+        footer=f"{TITLE} · {evidence.trust} · {evidence.today:%d %B %Y}",
     )
-    footer = f"{TITLE} · {evidence.trust} · {evidence.today:%d %B %Y}"
-    canvas = type("Canvas", (_NumberedCanvas,), {"footer": footer})
-    document.build(_story(evidence), canvasmaker=canvas)
-    return buffer.getvalue()
