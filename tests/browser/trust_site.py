@@ -92,7 +92,7 @@ def make_trust(home: Path, urls: dict[str, str]) -> Path:
 def free_ports(count: int) -> int:
     """The first of `count` consecutive free ports on loopback."""
     while True:
-        first = random.randint(20000, 40000)
+        first = random.randint(20000, 32000)  # below the ports the system picks for kernels
         try:
             for port in range(first, first + count):
                 with socket.socket() as sock:
