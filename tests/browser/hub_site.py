@@ -5,7 +5,9 @@ a local OpenID Connect provider (oidc-provider-mock) stands in for the school's 
 from __future__ import annotations
 
 import os
+import random
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -92,6 +94,20 @@ def make_school(home: Path) -> tuple[str, dict[str, str]]:
     return db_url, codes
 
 
+def fixed_port() -> int:
+    """A free port below Linux's range for ports picked by the system (32768 and up), where
+    the kernels of a pool being filled take theirs: a port picked there for a service not yet
+    started may be a kernel's by the time the Hub starts that service."""
+    while True:
+        port = random.randint(20000, 32000)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+
+
 def _stop(proc: subprocess.Popen) -> None:
     """SIGTERM: the Hub stops its services and proxy itself; the group is killed if it hangs."""
     if proc.poll() is not None:
@@ -153,12 +169,12 @@ def running_hub(
         **(env_extra or {}),
     }
     env = server_env(home, settings)
-    port = free_port()
+    port = fixed_port()
     ports = {
-        "--hub-port": free_port(),
-        "--proxy-api-port": free_port(),
-        "--service-port": free_port(),
-        "--dsl-service-port": free_port(),
+        "--hub-port": fixed_port(),
+        "--proxy-api-port": fixed_port(),
+        "--service-port": fixed_port(),
+        "--dsl-service-port": fixed_port(),
     }
     config = home / "jupyterhub_config.py"
     subprocess.run(
