@@ -21,7 +21,8 @@ from toolkit.settings import PROJECT_ROOT
 BENCHMARKS = PROJECT_ROOT / "benchmarks"
 NUMBER = r"\d+\.\d+"
 
-# Each script, the arguments beside --smoke, and the lines its result must hold.
+# Each script (and a mode of it after its name), the arguments beside --smoke, and the lines
+# its result must hold.
 SMOKE = {
     "policy_import": (
         [],
@@ -87,13 +88,22 @@ SMOKE = {
             r"^  errors\s+0$",
         ],
     ),
+    "sessions --hub": (
+        [],
+        [
+            r"^through the Hub\n  interactive\s+1 of 1\n",
+            r"^  Hub memory \(peak\)\s+\d+ MB",
+            r"^standalone esafety serve\n  interactive\s+1 of 1\n",
+            r"^  errors\s+0$",
+        ],
+    ),
 }
-NEEDS_BROWSER = {"page_load", "sessions", "hub_sign_in"}
+NEEDS_BROWSER = {"page_load", "sessions", "hub_sign_in", "sessions --hub"}
 
 
 def test_every_benchmark_has_a_smoke_run():
     """Is each script in benchmarks/ run below, so none can stop working unnoticed?"""
-    assert {p.stem for p in BENCHMARKS.glob("*.py")} == set(SMOKE)
+    assert {p.stem for p in BENCHMARKS.glob("*.py")} == {name.split()[0] for name in SMOKE}
 
 
 @pytest.fixture
@@ -126,7 +136,8 @@ def test_benchmark_runs_and_prints_its_results(name, tmp_path, short_tmp):
     result = subprocess.run(
         [
             sys.executable,
-            str(BENCHMARKS / f"{name}.py"),
+            str(BENCHMARKS / f"{name.split()[0]}.py"),
+            *name.split()[1:],
             "--smoke",
             *(a.format(tmp=tmp_path) for a in extra),
         ],

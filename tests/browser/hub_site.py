@@ -5,7 +5,9 @@ a local OpenID Connect provider (oidc-provider-mock) stands in for the school's 
 from __future__ import annotations
 
 import os
+import random
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -92,6 +94,21 @@ def make_school(home: Path) -> tuple[str, dict[str, str]]:
     return db_url, codes
 
 
+def fixed_port(count: int = 1) -> int:
+    """A free port (the first of `count` in a row) below Linux's range for ports picked by the
+    system (32768 and up), where the kernels of a pool being filled take theirs: a port picked
+    there for a service not yet started may be a kernel's by the time the Hub starts it."""
+    while True:
+        first = random.randint(20000, 32000 - count)
+        try:
+            for port in range(first, first + count):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return first
+
+
 def _stop(proc: subprocess.Popen) -> None:
     """SIGTERM: the Hub stops its services and proxy itself; the group is killed if it hangs."""
     if proc.poll() is not None:
@@ -169,12 +186,12 @@ def started_hub(
         **(env_extra or {}),
     }
     env = server_env(home, settings)
-    port = free_port()
+    port = fixed_port()
     ports = {
-        "--hub-port": free_port(),
-        "--proxy-api-port": free_port(),
-        "--service-port": free_port(),
-        "--dsl-service-port": free_port(),
+        "--hub-port": fixed_port(),
+        "--proxy-api-port": fixed_port(),
+        "--service-port": fixed_port(),
+        "--dsl-service-port": fixed_port(),
     }
     config = home / "jupyterhub_config.py"
     subprocess.run(

@@ -5,8 +5,6 @@ in a database of its own (SQLite files, or schemas of one PostgreSQL database)."
 from __future__ import annotations
 
 import os
-import random
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +13,7 @@ from pathlib import Path
 
 import psutil
 
-from tests.browser.hub_site import started_hub
+from tests.browser.hub_site import fixed_port, started_hub
 from tests.reports.trust_schools import trust_file
 from toolkit.store import NewLearner, Store
 
@@ -89,26 +87,13 @@ def make_trust(home: Path, urls: dict[str, str]) -> Path:
     return trust_file(home, schools, leads=(LEAD,), name="Example Learning Trust")
 
 
-def free_ports(count: int) -> int:
-    """The first of `count` consecutive free ports on loopback."""
-    while True:
-        first = random.randint(20000, 32000)  # below the ports the system picks for kernels
-        try:
-            for port in range(first, first + count):
-                with socket.socket() as sock:
-                    sock.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return first
-
-
 @contextmanager
 def running_trust_hub(home: Path, urls: dict[str, str], provider: str) -> Iterator[TrustHub]:
     """The trust's Hub, signing in at the OpenID Connect provider, stopped after."""
     trust = make_trust(home, urls)
     args = (
         *("--oidc-url", provider, "--client-id", "esafety-test"),
-        *("--trust", str(trust), "--service-port", str(free_ports(1 + 2 * len(SCHOOLS)))),
+        *("--trust", str(trust), "--service-port", str(fixed_port(1 + 2 * len(SCHOOLS)))),
     )
     ready = tuple(
         f"services/{name}/voila/static/voila.js"

@@ -30,7 +30,8 @@ def test_serve_on_a_missing_store_makes_none(home, extra):
 
 def test_voila_serves_only_the_staged_apps_no_files_and_manages_kernels(tmp_path, monkeypatch):
     """Is Voila told to serve a folder of just the staff and classroom notebooks, no files,
-    with the toolkit's kernel manager and the settings' pool, cap and timeouts?"""
+    with the toolkit's kernel manager, the settings' pool, cap and timeouts, and only the
+    widgets' extensions?"""
     folder = stage_apps(tmp_path / "serve")
     assert sorted(p.name for p in folder.iterdir()) == ["classroom.ipynb", "staff.ipynb"]
     monkeypatch.setenv("ESAFETY_POOL_SIZE", "7")
@@ -46,6 +47,9 @@ def test_voila_serves_only_the_staged_apps_no_files_and_manages_kernels(tmp_path
     assert "--SchoolKernelManager.idle_timeout=90.0" in command
     assert "--VoilaExecutor.iopub_timeout=300" in command
     assert "--KernelManager.autorestart=False" in command
+    # Pages load the widgets' JupyterLab extensions only, not every one installed.
+    allowed = [a.split("=", 1)[1] for a in command if "extension_allowlist=" in a]
+    assert allowed == ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
     dsl = voila_command(folder, "127.0.0.1", 8867, pool=0)
     assert "--VoilaConfiguration.preheat_kernel=False" in dsl
     (folder / "dsl.ipynb").write_text("{}")

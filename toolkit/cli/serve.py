@@ -19,6 +19,8 @@ SERVED_APPS = ("staff.ipynb", "classroom.ipynb")
 DSL_APP = ("dsl.ipynb", "setup.ipynb")
 # The trust lead's view of every school of the trust, served by a server of its own.
 TRUST_APP = ("trust.ipynb",)
+# The JupyterLab extensions a page loads: ipywidgets' and Voila's manager of them.
+PAGE_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8")
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -193,6 +195,9 @@ def voila_command(
         f"--VoilaConfiguration.http_header_envs={settings.CLIENT_HEADER}",
         *([f"--VoilaConfiguration.http_header_envs={settings.PERSON_HEADER}"] if hub else []),
         *(["--SchoolVoila.hub=True"] if hub else []),
+        # The pages use ipywidgets alone: the JupyterLab extensions of the environment
+        # (nbgrader's, the notebook's, ...) would each be fetched and run by every page.
+        *(f"--VoilaConfiguration.extension_allowlist={name}" for name in PAGE_EXTENSIONS),
         f"--VoilaConfiguration.preheat_kernel={pool > 0}",
         f"--VoilaConfiguration.multi_kernel_manager_class=toolkit.server.serve.{manager}",
         f"--SchoolVoila.pool_sizes=staff.ipynb={pool}",

@@ -58,7 +58,8 @@ class SchoolKernelManager(AsyncMappingKernelManager):
     refill_quiet = Float(
         30.0,
         config=True,
-        help="Seconds without a page opening before the preheated pool is refilled.",
+        help="Seconds without a page opening, once every page served has connected, before the "
+        "preheated pool is refilled.",
     )
     start_hold = Float(
         30.0, config=True, help="Longest a starting kernel holds its slot, in seconds."
@@ -81,6 +82,7 @@ class SchoolKernelManager(AsyncMappingKernelManager):
         self._watches: set[asyncio.Future] = set()
         self._promised: set[asyncio.Task] = set()  # pool pages still coming, handed to people
         self._last_opened = 0.0  # when a page was last served or connected (monotonic)
+        self._unconnected: set[str] = set()  # kernels of pages served, their page not connected
 
     # --- starting ------------------------------------------------------------------------
     #
@@ -125,6 +127,14 @@ class SchoolKernelManager(AsyncMappingKernelManager):
         """A page is being served or is connecting: the pool's refill waits a little longer."""
         self._last_opened = time.monotonic()
 
+    def quiet(self) -> bool:
+        """No page served or connected for `refill_quiet` seconds, and every page served has
+        connected (or its kernel has ended): a room's browsers have finished loading, which on
+        a busy machine takes far longer than the quiet moment itself."""
+        since = time.monotonic() - self._last_opened
+        self._unconnected &= self._kernels.keys()
+        return since >= self.refill_quiet and not self._unconnected
+
     def admit(self) -> Admission | None:
         """Room for a page view's kernel, kept for it until it starts; None past the cap."""
         if self.room() <= 0:
@@ -138,16 +148,16 @@ class SchoolKernelManager(AsyncMappingKernelManager):
             admission.used = True  # from here this start, not the request, holds the room
             try:
                 await self._take_slot(person=True)
-                return await self._start(*args, **kwargs)
+                kernel_id = await self._start(*args, **kwargs)
+                self._unconnected.add(kernel_id)
+                return kernel_id
             finally:
                 self._admitted -= 1  # now counted in the table, or never to be
         # A pool refill, counted as coming until now; one promised to a page view has room.
         # The others wait for a quiet moment: refilling while a room opens its pages would
         # take the processor from the very pages being opened.
         task = asyncio.current_task()
-        while (
-            task not in self._promised and time.monotonic() - self._last_opened < self.refill_quiet
-        ):
+        while task not in self._promised and not self.quiet():
             await asyncio.sleep(0.5)
         await self._take_slot(person=False, promised=task in self._promised)
         self._refilling += 1
@@ -233,8 +243,9 @@ class SchoolKernelManager(AsyncMappingKernelManager):
 
     def handing_out(self, notebook: str) -> None:
         """The pool's first page is being served now: its kernel's wait for a page starts."""
-        task = self._pool(notebook)[0]
-        self._touch(task.result()["kernel_id"])
+        kernel_id = self._pool(notebook)[0].result()["kernel_id"]
+        self._unconnected.add(kernel_id)
+        self._touch(kernel_id)
 
     def _touch(self, kernel_id: str) -> None:
         kernel = self._kernels.get(kernel_id)
@@ -243,6 +254,7 @@ class SchoolKernelManager(AsyncMappingKernelManager):
 
     def notify_connect(self, kernel_id: str) -> None:
         super().notify_connect(kernel_id)
+        self._unconnected.discard(kernel_id)
         self._touch(kernel_id)
         self.opening()
 
