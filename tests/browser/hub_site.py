@@ -109,20 +109,21 @@ def fixed_port(count: int = 1) -> int:
         return first
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    """SIGTERM: the Hub stops its services and proxy itself; the group is killed if it hangs."""
-    if proc.poll() is not None:
-        return
-    try:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    for child in psutil.Process().children(recursive=True):  # anything it left behind
+def _stop(proc: subprocess.Popen, home: Path) -> None:
+    """SIGTERM: the Hub stops its services and proxy itself; the group is killed if it hangs.
+    Then anything of this data folder left running is ended, even where the Hub exited first
+    and its services and their kernels lost their parent."""
+    if proc.poll() is None:
         try:
-            if "toolkit" in " ".join(child.cmdline()) or "http-proxy" in child.name():
-                child.kill()
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+    for left in psutil.process_iter():
+        try:
+            if left.environ().get("ESAFETY_HOME", "").startswith(str(home)):
+                left.kill()
         except psutil.Error:
             continue
 
@@ -243,4 +244,4 @@ def started_hub(
             pytest.fail(f"the Hub did not answer within {START_TIMEOUT_S} s:\n{log.read_text()}")
         yield url, log, proc.pid
     finally:
-        _stop(proc)
+        _stop(proc, home)
