@@ -82,7 +82,7 @@ SETTINGS = {
     # Serving many people at once (see toolkit.server.serve and docs/performance.md).
     "pool_size": Setting(
         "ESAFETY_POOL_SIZE",
-        "Staff sign-in pages kept ready, each in a kernel of about 60 MB: a room signing in at "
+        "Staff sign-in pages kept ready, each in a kernel of about 96 MB: a room signing in at "
         "once gets them at once.",
         "30",
     ),
