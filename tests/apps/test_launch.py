@@ -60,3 +60,44 @@ def test_the_classroom_page_opens_on_a_sign_in_form_naming_no_staff(home):
     assert not any(isinstance(x, w.Dropdown) for x in shown)
     text = " ".join(str(x.get_state()) for x in shown)
     assert "Ada Park" not in text and "ada@school.example" not in text
+
+
+@pytest.fixture
+def voila_query(monkeypatch):
+    """Stands in for Voila's server: it answers a page made ahead with its request's details
+    on `voila/query/<kernel id>`, as Voila does once the page is handed out."""
+    import json
+    import threading
+
+    from websockets.sync.server import serve
+
+    asked = []
+
+    def answer(socket):
+        asked.append(socket.request.path)
+        socket.send(json.dumps({"HTTP_X_ESAFETY_CLIENT": "10.1.2.3", "QUERY_STRING": ""}))
+
+    with serve(answer, "127.0.0.1", 0) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        monkeypatch.setenv("VOILA_PREHEAT", "True")
+        monkeypatch.setenv("VOILA_APP_PORT", str(server.socket.getsockname()[1]))
+        monkeypatch.setenv("VOILA_KERNEL_ID", "k-1")
+        monkeypatch.setenv("VOILA_WS_BASE_URL", "/services/esafety/")
+        monkeypatch.delenv("HTTP_X_ESAFETY_CLIENT", raising=False)
+        yield asked
+        server.shutdown()
+
+
+def test_a_page_made_ahead_learns_its_request_from_the_server(voila_query):
+    """Does a pooled page get the address it was opened from, asked of the server at Voila's
+    address for its kernel, under the Hub's prefix?"""
+    assert apps.client_address() == "10.1.2.3"
+    assert voila_query == ["/services/esafety/voila/query/k-1"]
+
+
+def test_a_page_whose_request_never_comes_says_so_in_the_log(monkeypatch, caplog):
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("VOILA_APP_PORT", "1")  # nothing listens there
+    monkeypatch.delenv("HTTP_X_ESAFETY_CLIENT", raising=False)
+    assert apps.client_address() == ""
+    assert "The page's request did not arrive" in caplog.text

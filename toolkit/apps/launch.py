@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import threading
@@ -54,14 +55,36 @@ def _from_request(header: str, timeout: float | None) -> str:
     """A header the server set on this page's request, passed to the kernel by Voila."""
     name = "HTTP_" + header.upper().replace("-", "_")
     if name not in os.environ:
-        # A page made ahead in a preheated kernel learns of its request only now; Voila's
-        # helper waits for it (for at most `timeout` seconds; None: until the page is asked for).
-        from voila.utils import wait_for_request
-
+        # A page made ahead in a preheated kernel learns of its request only now: wait for it
+        # (for at most `timeout` seconds; None: until the page is asked for).
         waiter = threading.Thread(target=wait_for_request, daemon=True)
         waiter.start()
         waiter.join(timeout=timeout)
     return os.environ.get(name, "")
+
+
+def wait_for_request() -> None:
+    """What voila.utils.wait_for_request does, without importing Voila's server into the page's
+    kernel (60 MB, for as long as the page is open): a page made ahead asks the server for the
+    request it was handed out to, and puts the request's details into its environment."""
+    env = os.environ
+    if env.get("VOILA_PREHEAT", "False") == "False":
+        return
+    from websockets.exceptions import WebSocketException
+    from websockets.sync.client import connect
+
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    url = (
+        f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+        f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID')}"
+    )
+    try:
+        with connect(url, open_timeout=5) as socket:
+            info = json.loads(socket.recv())
+    except (OSError, TimeoutError, WebSocketException, ValueError) as err:
+        logging.getLogger(__name__).warning("The page's request did not arrive: %s", err)
+        return
+    env.update({key: str(value) for key, value in info.items()})
 
 
 def staff_app() -> w.Widget:
