@@ -67,3 +67,12 @@ def test_check_of_a_missing_file_says_so(home, tmp_path):
     result = esafety(home, "trust", "check", str(tmp_path / "nowhere.yaml"))
     assert result.returncode == 1
     assert "nowhere.yaml: /: cannot read: No such file or directory" in result.stderr
+
+
+def test_check_lists_the_trust_leads(home, tmp_path):
+    """Does `esafety trust check` show who opens the trust's view, emails as lower case?"""
+    path = tmp_path / "trust.yaml"
+    path.write_text(SMALLEST + "leads: [Lead@Trust.example, dsl@trust.example]\n", encoding="utf-8")
+    result = esafety(home, "trust", "check", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "  leads (the trust's view): lead@trust.example, dsl@trust.example" in result.stdout

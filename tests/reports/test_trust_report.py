@@ -160,7 +160,8 @@ def test_a_school_whose_records_cannot_be_read_is_reported_alone(tmp_path, catal
     north, gone, broken, empty, other = evidence.schools
     assert north.figures is not None and north.problem == ""
     assert gone.problem.startswith("no progress store")
-    assert "esafety init --school lunsford-primary" in gone.problem
+    assert "esafety init --school gone" in gone.problem
+    assert "esafety init --school empty" in empty.problem
     assert broken.problem.startswith("its progress store cannot be read")
     assert "check its database_url" in broken.problem
     assert empty.problem.startswith("its progress store is not set up")

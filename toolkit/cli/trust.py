@@ -16,6 +16,8 @@ def check(args: argparse.Namespace) -> int:
     trust = load_trust(Path(args.file), catalogue)
     count = len(trust.schools)
     print(f"{trust.name}: {count} school{'s' * (count != 1)}")
+    if trust.leads:
+        print(f"  leads (the trust's view): {', '.join(trust.leads)}")
     for school in trust.schools:
         print(f"  {school.id}: {school.name}")
         print(f"    profile:  {school.profile}")

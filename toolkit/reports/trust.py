@@ -128,7 +128,7 @@ def open_school(school: TrustSchool) -> Store:
     except StoreMissing:
         raise SchoolUnavailable(
             f"no progress store at its database_url: set it up with `esafety init --school "
-            f"{school.profile}` on its database, or restore its file from backup"
+            f"{school.id}` (the trust file in ESAFETY_TRUST), or restore its file from backup"
         ) from None
     except StoreError as err:
         raise SchoolUnavailable(
@@ -145,8 +145,8 @@ def resolve_school(store: Store, school: TrustSchool, catalogue: Catalogue) -> S
         raise SchoolUnavailable(f"its progress store cannot be read ({err})") from None
     if set_up is None:
         raise SchoolUnavailable(
-            f"its progress store is not set up: run `esafety init --school {school.profile}` "
-            "on its database"
+            f"its progress store is not set up: run `esafety init --school {school.id}` "
+            "(the trust file in ESAFETY_TRUST)"
         )
     if set_up != school.profile:
         raise SchoolUnavailable(
