@@ -18,6 +18,7 @@ EXPECTED = (
     ("toolkit.content", "ContentError"),
     ("toolkit.content.policy_document", "PolicyDocumentError"),
     ("toolkit.content.school_setup", "SetupError"),
+    ("toolkit.content.citation_meaning", "NoModel"),
     ("toolkit.store", "StoreError"),
     ("toolkit.store.roster", "RosterError"),
     ("toolkit.grading", "GradingError"),

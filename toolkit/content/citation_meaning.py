@@ -1,0 +1,72 @@
+"""How near in meaning each of a new school's clauses is to what the catalogue knows of each
+teaching point, by a small word-embedding model: words spelt differently that mean the same
+("raise it with the head", "concerns must be reported to the Headteacher") meet, which BM25's
+shared words cannot see.
+
+The model is WordLlama's 256-dimension one (MIT licence): a vector for each of 32,000 word
+pieces, and a text's vector is the mean of its pieces'. Its weights and tokenizer are files
+inside the installed `wordllama` package, read here directly: nothing is downloaded, so the
+import works on a school's server with no internet.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+PACKAGE = "wordllama"
+WEIGHTS = Path("weights") / "l2_supercat_256.safetensors"
+TOKENIZER = Path("tokenizers") / "l2_supercat_tokenizer_config.json"
+
+
+class NoModel(RuntimeError):
+    """The model's files are not where the installed package keeps them."""
+
+
+@lru_cache(maxsize=1)
+def model():
+    """(tokenizer, vectors): loaded once per process, about 16 MB."""
+    from safetensors.numpy import load_file
+    from tokenizers import Tokenizer
+
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise NoModel(f"the {PACKAGE} package is not installed: run `make run` again")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    if not (root / WEIGHTS).is_file() or not (root / TOKENIZER).is_file():
+        raise NoModel(f"the {PACKAGE} package has no model files: reinstall it")
+    tokenizer = Tokenizer.from_file(str(root / TOKENIZER))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer, load_file(str(root / WEIGHTS))["embedding.weight"]
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """Each text as a unit vector (a row), the mean of its word pieces'; a text with no words
+    is a row of zeros."""
+    tokenizer, vectors = model()
+    rows = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+    encoded = tokenizer.encode_batch(list(texts), add_special_tokens=False) if texts else []
+    for row, encoding in enumerate(encoded):
+        if encoding.ids:
+            mean = vectors[encoding.ids].astype(np.float32).mean(axis=0)
+            rows[row] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+    return rows
+
+
+def nearness(queries: Sequence[Sequence[str]], clauses: Sequence[str]) -> np.ndarray:
+    """near[query, clause]: for each query (the texts known of a teaching point), the mean over
+    its texts of how near each clause is to it in meaning (cosine similarity)."""
+    texts = sorted({text for query in queries for text in query if text.strip()})
+    at = {text: i for i, text in enumerate(texts)}
+    text_vectors, clause_vectors = embed(texts), embed(clauses)
+    near = np.zeros((len(queries), len(clauses)))
+    for row, query in enumerate(queries):
+        mine = [at[text] for text in query if text in at]
+        if mine:
+            near[row] = (text_vectors[mine] @ clause_vectors.T).mean(axis=0)
+    return near
