@@ -124,7 +124,9 @@ def query_texts(catalogue, point: Point, leave_out: str | None = None) -> dict[s
 
 def query_parts(catalogue, point: Point, leave_out: str | None = None) -> dict[str, str]:
     """query_texts, each part's texts joined."""
-    return {name: " ".join(texts) for name, texts in query_texts(catalogue, point, leave_out).items()}
+    return {
+        name: " ".join(texts) for name, texts in query_texts(catalogue, point, leave_out).items()
+    }
 
 
 def meaning_query(texts: dict[str, list[str]]) -> list[str]:
