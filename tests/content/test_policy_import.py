@@ -183,3 +183,21 @@ def test_an_item_of_a_staff_list_is_for_staff_though_it_names_pupils(drafts):
 def test_the_lines_about_the_document_itself_are_not_clauses(drafts):
     """The approval and review dates are facts about the policy, not rules for anyone."""
     assert not [text for text in drafts if "Approved by governors" in text]
+
+
+def test_a_contents_page_is_not_drafted_as_clauses():
+    """Are a contents page's entries, and the words a converter left under it, passed over,
+    while the same words in their own section are drafted once, and a rule kept wherever?"""
+    document = (
+        "Contents\n\nIntroduction\t3\nScope and definitions.....\t4\n"
+        "• social media - means any interactive online media.\nKey Principles . . . 5\n"
+        "Staff must read the whole policy.\n\n"
+        "Scope and definitions\n\n- social media - means any interactive online media.\n"
+        "- Staff must not use personal accounts to contact pupils.\n"
+    )
+    drafts = draft_clauses(document)
+    assert [(d.section, d.text) for d in drafts] == [
+        ("Contents", "Staff must read the whole policy."),
+        ("Scope and definitions", "social media - means any interactive online media."),
+        ("Scope and definitions", "Staff must not use personal accounts to contact pupils."),
+    ]

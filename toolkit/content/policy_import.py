@@ -55,6 +55,10 @@ MARKER = re.compile(r"^\s*(?:[-*•●▪◦]\s+|\(?[a-z0-9]{1,3}\)\s+|\d+(?:\.\
 FRAGMENT = re.compile(r"(\w+ing|to)\b", re.I)  # an item that completes its lead-in's sentence
 NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"'(])|(?<=;)\s+")
+# A contents page: its heading, and its entries' page numbers after dot leaders or a tab
+# ("Scope and definitions.....	4", "Key Principles . . . 5"). What it lists comes again in its own section.
+CONTENTS = re.compile(r"^(?:table of )?contents$", re.I)
+CONTENTS_ENTRY = re.compile(r"(?:(?:\. ?){3,}|\u2026+|\t)\s*\d{1,3}\s*$")
 WRAPPED_WORDS = 10  # a line this long that stops mid-sentence was wrapped, not ended
 ID_WORDS = 4  # words of the section kept in a clause's id
 ID_LENGTH = 80
@@ -146,6 +150,8 @@ def units(document: str) -> list[tuple[str, str, str | None]]:
             found.append((section, lead_in, None))
 
     for raw in _lines(document):
+        if CONTENTS_ENTRY.search(raw):
+            continue
         text = _plain(raw)
         item = bool(MARKER.match(raw.strip())) and not raw.strip().startswith("#")
         depth = len(raw) - len(raw.lstrip())
@@ -161,6 +167,8 @@ def units(document: str) -> list[tuple[str, str, str | None]]:
             end_list()
             section, lead_in = text, None
             continue
+        if CONTENTS.match(section) and not _states_rule(text):
+            continue  # an entry's words; a rule is kept, though no heading came after them
         text = _plain(_unmarked(raw))
         if lead_in is not None:
             if not items:
