@@ -4,6 +4,9 @@ from the installed package with no network, and a missing model says what to do.
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -65,3 +68,16 @@ def test_a_missing_model_says_what_to_do(monkeypatch):
             embed([QUERY])
     finally:
         citation_meaning.model.cache_clear()
+
+
+def test_the_pages_learners_use_never_load_the_ranking_or_its_model():
+    """Do the staff, classroom and DSL pages stay free of the ranking, so the word vectors'
+    memory is spent only where a policy is imported or its setup page is open?"""
+    code = (
+        "import sys, toolkit.apps.staff, toolkit.apps.classroom, toolkit.apps.dsl\n"
+        "loaded = {'tokenizers', 'safetensors', 'rank_bm25', 'toolkit.content.citation_ranking'}"
+        " & set(sys.modules)\n"
+        "assert not loaded, loaded"
+    )
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
