@@ -81,3 +81,15 @@ def test_the_pages_learners_use_never_load_the_ranking_or_its_model():
     )
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
+
+
+def test_vectors_worked_out_are_kept_but_not_without_limit(monkeypatch):
+    """Does a text embedded again give the same vector, and does the store of vectors start
+    again rather than grow past its limit?"""
+    monkeypatch.setattr(citation_meaning, "_kept", {})
+    monkeypatch.setattr(citation_meaning, "KEPT", 3)
+    first = embed([QUERY, OTHER])
+    assert np.array_equal(embed([OTHER, QUERY]), first[::-1])
+    embed([SAME_MEANING, "one more text", "and another"])
+    assert len(citation_meaning._kept) <= 3
+    assert np.allclose(embed([QUERY]), first[:1])

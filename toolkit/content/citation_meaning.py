@@ -45,17 +45,32 @@ def model():
     return tokenizer, load_file(str(root / WEIGHTS))["embedding.weight"]
 
 
+# Each text's vector is kept once worked out (1 KB each): the setup page ranks every teaching
+# point again after each confirmation, and the texts hardly change between two rankings. The
+# shipped catalogue and a policy come to about 4,000 texts; past this many, the store starts
+# again rather than grow.
+KEPT = 20_000
+_kept: dict[str, np.ndarray] = {}
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
     """Each text as a unit vector (a row), the mean of its word pieces'; a text with no words
     is a row of zeros."""
     tokenizer, vectors = model()
-    rows = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
-    encoded = tokenizer.encode_batch(list(texts), add_special_tokens=False) if texts else []
-    for row, encoding in enumerate(encoded):
+    new = [text for text in dict.fromkeys(texts) if text not in _kept]
+    if len(_kept) + len(new) > KEPT:
+        _kept.clear()
+        new = list(dict.fromkeys(texts))
+    encoded = tokenizer.encode_batch(new, add_special_tokens=False)
+    for text, encoding in zip(new, encoded, strict=True):
+        row = np.zeros(vectors.shape[1], dtype=np.float32)
         if encoding.ids:
             mean = vectors[encoding.ids].astype(np.float32).mean(axis=0)
-            rows[row] = mean / max(float(np.linalg.norm(mean)), 1e-9)
-    return rows
+            row = mean / max(float(np.linalg.norm(mean)), 1e-9)
+        _kept[text] = row
+    if not texts:
+        return np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    return np.stack([_kept[text] for text in texts])
 
 
 def nearness(queries: Sequence[Sequence[str]], clauses: Sequence[str]) -> np.ndarray:
