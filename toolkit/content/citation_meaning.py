@@ -57,6 +57,8 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     """Each text as a unit vector (a row), the mean of its word pieces'; a text with no words
     is a row of zeros."""
     tokenizer, vectors = model()
+    if not texts:
+        return np.zeros((0, vectors.shape[1]), dtype=np.float32)
     new = [text for text in dict.fromkeys(texts) if text not in _kept]
     if len(_kept) + len(new) > KEPT:
         _kept.clear()
@@ -68,8 +70,6 @@ def embed(texts: Sequence[str]) -> np.ndarray:
             mean = vectors[encoding.ids].astype(np.float32).mean(axis=0)
             row = mean / max(float(np.linalg.norm(mean)), 1e-9)
         _kept[text] = row
-    if not texts:
-        return np.zeros((0, vectors.shape[1]), dtype=np.float32)
     return np.stack([_kept[text] for text in texts])
 
 

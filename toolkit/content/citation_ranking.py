@@ -122,11 +122,14 @@ def query_texts(catalogue, point: Point, leave_out: str | None = None) -> dict[s
     return {"point": [point.text], "cited": cited, "why": why, "guidance": guidance}
 
 
+def joined(texts: dict[str, list[str]]) -> dict[str, str]:
+    """Each part's texts as one, for the words' query."""
+    return {name: " ".join(part) for name, part in texts.items()}
+
+
 def query_parts(catalogue, point: Point, leave_out: str | None = None) -> dict[str, str]:
     """query_texts, each part's texts joined."""
-    return {
-        name: " ".join(texts) for name, texts in query_texts(catalogue, point, leave_out).items()
-    }
+    return joined(query_texts(catalogue, point, leave_out))
 
 
 def meaning_query(texts: dict[str, list[str]]) -> list[str]:
@@ -254,7 +257,7 @@ def score_points(
         return Scored(keyed, [], empty, empty, np.zeros(len(keyed), bool), cites)
     index = ClauseIndex(candidates)
     texts = [query_texts(catalogue, p, leave_out) for p in keyed]
-    scores = np.array([index.scores(query({k: " ".join(v) for k, v in t.items()})) for t in texts])
+    scores = np.array([index.scores(query(joined(t))) for t in texts])
     scores -= GENERALITY * scores.mean(axis=0)
     best = scores.max(axis=1)
     spoken_to = best > NOTHING_BELOW * max(float(np.median(best)), 0.0)

@@ -56,7 +56,8 @@ FRAGMENT = re.compile(r"(\w+ing|to)\b", re.I)  # an item that completes its lead
 NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"'(])|(?<=;)\s+")
 # A contents page: its heading, and its entries' page numbers after dot leaders or a tab
-# ("Scope and definitions.....	4", "Key Principles . . . 5"). What it lists comes again in its own section.
+# ("Scope and definitions.....	4", "Key Principles . . . 5"). What it lists comes again in
+# its own section.
 CONTENTS = re.compile(r"^(?:table of )?contents$", re.I)
 CONTENTS_ENTRY = re.compile(r"(?:(?:\. ?){3,}|\u2026+|\t)\s*\d{1,3}\s*$")
 WRAPPED_WORDS = 10  # a line this long that stops mid-sentence was wrapped, not ended
